@@ -1,0 +1,336 @@
+package org.tensorbridge;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A backend: it creates tensors on its {@link #device()} and runs eager operations on them. Get
+ * one from {@link Backends}.
+ *
+ * <h2>Results</h2>
+ * Every method that returns a {@link Tensor} returns a new one that the caller owns and closes;
+ * {@link #reshape} returns a view that shares the input's memory. Operations never write to their
+ * inputs.
+ *
+ * <h2>Operations</h2>
+ * {@code add}, {@code subtract}, {@code multiply} and {@code divide} follow NumPy's broadcasting
+ * rules. Both operands must have the same numeric dtype (cast one with {@link #cast} otherwise);
+ * a scalar operand takes the tensor's dtype and must be exactly representable in it. Integer
+ * division truncates toward zero and division by zero throws {@link ArithmeticException};
+ * floating-point division follows IEEE 754. {@code matmul} multiplies rank-2 tensors.
+ *
+ * <h2>Errors</h2>
+ * A closed operand throws {@link ClosedResourceException}; a tensor of another backend,
+ * mismatched shapes or dtypes throw {@link IllegalArgumentException} subtypes
+ * ({@link ShapeMismatchException}, {@link DTypeMismatchException}); a dtype the backend lacks
+ * throws {@link UnsupportedDTypeException}. Messages name the argument and the fix.
+ *
+ * <p>Backends are thread-safe.
+ */
+public interface Backend {
+    /** The name it was registered under, for example {@code cpu}. */
+    String name();
+
+    /** The device its tensors live on. */
+    Device device();
+
+    /** What it declares it can do; the conformance kit checks each declaration. */
+    BackendCapabilities capabilities();
+
+    // ---- creation ----
+
+    /**
+     * A tensor over the {@code remaining()} bytes of {@code data}, read as {@code dtype} elements
+     * in the buffer's {@link ByteBuffer#order() byte order}. Under {@link CopyPolicy#NEVER} the
+     * tensor wraps the buffer without a copy (the buffer is kept alive, and later writes to it are
+     * visible in the tensor), which needs a backend that {@link BackendCapabilities#wrapsHostBuffers()
+     * wraps host buffers}, a direct buffer and native byte order; otherwise it throws
+     * {@link CopyRequiredException}. {@code IF_NEEDED} wraps when it can and copies otherwise;
+     * {@code ALWAYS} copies. The buffer's position and limit are not changed. A tensor over a
+     * read-only buffer gives no writable shared views.
+     *
+     * @throws ShapeMismatchException if {@code remaining()} is not the shape's byte size
+     */
+    Tensor fromBuffer(ByteBuffer data, DType dtype, Shape shape, CopyPolicy policy);
+
+    /** {@code fromBuffer(data, dtype, shape, CopyPolicy.IF_NEEDED)}. */
+    default Tensor fromBuffer(ByteBuffer data, DType dtype, Shape shape) {
+        return fromBuffer(data, dtype, shape, CopyPolicy.IF_NEEDED);
+    }
+
+    /** A tensor of zeros. */
+    Tensor zeros(DType dtype, Shape shape);
+
+    /** A tensor of ones ({@code true} for {@code bool}). */
+    Tensor ones(DType dtype, Shape shape);
+
+    /**
+     * A tensor with every element {@code value}.
+     *
+     * @throws DTypeMismatchException if {@code dtype} cannot represent {@code value} exactly
+     */
+    Tensor fill(DType dtype, Shape shape, Number value);
+
+    /** A rank-0 tensor holding {@code value}: {@code fill(dtype, Shape.scalar(), value)}. */
+    default Tensor scalar(DType dtype, Number value) {
+        return fill(dtype, Shape.scalar(), value);
+    }
+
+    /**
+     * A {@code bool} tensor of {@code data} in row-major order; rank 1 when {@code shape} is
+     * omitted. The data is copied once, into memory the tensor then owns.
+     *
+     * @throws ShapeMismatchException if the shape's element count is not {@code data.length}
+     */
+    default Tensor constant(boolean[] data, long... shape) {
+        return fromEncoded(JavaArrays.flat(data, shape));
+    }
+
+    /**
+     * A {@code int8} tensor of {@code data} in row-major order; rank 1 when {@code shape} is
+     * omitted. The data is copied once, into memory the tensor then owns.
+     *
+     * @throws ShapeMismatchException if the shape's element count is not {@code data.length}
+     */
+    default Tensor constant(byte[] data, long... shape) {
+        return fromEncoded(JavaArrays.flat(data, shape));
+    }
+
+    /**
+     * A {@code int16} tensor of {@code data} in row-major order; rank 1 when {@code shape} is
+     * omitted. The data is copied once, into memory the tensor then owns.
+     *
+     * @throws ShapeMismatchException if the shape's element count is not {@code data.length}
+     */
+    default Tensor constant(short[] data, long... shape) {
+        return fromEncoded(JavaArrays.flat(data, shape));
+    }
+
+    /**
+     * A {@code int32} tensor of {@code data} in row-major order; rank 1 when {@code shape} is
+     * omitted. The data is copied once, into memory the tensor then owns.
+     *
+     * @throws ShapeMismatchException if the shape's element count is not {@code data.length}
+     */
+    default Tensor constant(int[] data, long... shape) {
+        return fromEncoded(JavaArrays.flat(data, shape));
+    }
+
+    /**
+     * A {@code int64} tensor of {@code data} in row-major order; rank 1 when {@code shape} is
+     * omitted. The data is copied once, into memory the tensor then owns.
+     *
+     * @throws ShapeMismatchException if the shape's element count is not {@code data.length}
+     */
+    default Tensor constant(long[] data, long... shape) {
+        return fromEncoded(JavaArrays.flat(data, shape));
+    }
+
+    /**
+     * A {@code float32} tensor of {@code data} in row-major order; rank 1 when {@code shape} is
+     * omitted. The data is copied once, into memory the tensor then owns.
+     *
+     * @throws ShapeMismatchException if the shape's element count is not {@code data.length}
+     */
+    default Tensor constant(float[] data, long... shape) {
+        return fromEncoded(JavaArrays.flat(data, shape));
+    }
+
+    /**
+     * A {@code float64} tensor of {@code data} in row-major order; rank 1 when {@code shape} is
+     * omitted. The data is copied once, into memory the tensor then owns.
+     *
+     * @throws ShapeMismatchException if the shape's element count is not {@code data.length}
+     */
+    default Tensor constant(double[] data, long... shape) {
+        return fromEncoded(JavaArrays.flat(data, shape));
+    }
+
+
+    /**
+     * A rank-2 {@code bool} tensor of a rectangular nested array, copied once.
+     *
+     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
+     */
+    default Tensor constant(boolean[][] data) {
+        return fromEncoded(JavaArrays.nested(data));
+    }
+
+    /**
+     * A rank-3 {@code bool} tensor of a rectangular nested array, copied once.
+     *
+     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
+     */
+    default Tensor constant(boolean[][][] data) {
+        return fromEncoded(JavaArrays.nested(data));
+    }
+
+    /**
+     * A rank-4 {@code bool} tensor of a rectangular nested array, copied once.
+     *
+     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
+     */
+    default Tensor constant(boolean[][][][] data) {
+        return fromEncoded(JavaArrays.nested(data));
+    }
+
+    /**
+     * A rank-2 {@code int32} tensor of a rectangular nested array, copied once.
+     *
+     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
+     */
+    default Tensor constant(int[][] data) {
+        return fromEncoded(JavaArrays.nested(data));
+    }
+
+    /**
+     * A rank-3 {@code int32} tensor of a rectangular nested array, copied once.
+     *
+     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
+     */
+    default Tensor constant(int[][][] data) {
+        return fromEncoded(JavaArrays.nested(data));
+    }
+
+    /**
+     * A rank-4 {@code int32} tensor of a rectangular nested array, copied once.
+     *
+     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
+     */
+    default Tensor constant(int[][][][] data) {
+        return fromEncoded(JavaArrays.nested(data));
+    }
+
+    /**
+     * A rank-2 {@code int64} tensor of a rectangular nested array, copied once.
+     *
+     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
+     */
+    default Tensor constant(long[][] data) {
+        return fromEncoded(JavaArrays.nested(data));
+    }
+
+    /**
+     * A rank-3 {@code int64} tensor of a rectangular nested array, copied once.
+     *
+     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
+     */
+    default Tensor constant(long[][][] data) {
+        return fromEncoded(JavaArrays.nested(data));
+    }
+
+    /**
+     * A rank-4 {@code int64} tensor of a rectangular nested array, copied once.
+     *
+     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
+     */
+    default Tensor constant(long[][][][] data) {
+        return fromEncoded(JavaArrays.nested(data));
+    }
+
+    /**
+     * A rank-2 {@code float32} tensor of a rectangular nested array, copied once.
+     *
+     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
+     */
+    default Tensor constant(float[][] data) {
+        return fromEncoded(JavaArrays.nested(data));
+    }
+
+    /**
+     * A rank-3 {@code float32} tensor of a rectangular nested array, copied once.
+     *
+     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
+     */
+    default Tensor constant(float[][][] data) {
+        return fromEncoded(JavaArrays.nested(data));
+    }
+
+    /**
+     * A rank-4 {@code float32} tensor of a rectangular nested array, copied once.
+     *
+     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
+     */
+    default Tensor constant(float[][][][] data) {
+        return fromEncoded(JavaArrays.nested(data));
+    }
+
+    /**
+     * A rank-2 {@code float64} tensor of a rectangular nested array, copied once.
+     *
+     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
+     */
+    default Tensor constant(double[][] data) {
+        return fromEncoded(JavaArrays.nested(data));
+    }
+
+    /**
+     * A rank-3 {@code float64} tensor of a rectangular nested array, copied once.
+     *
+     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
+     */
+    default Tensor constant(double[][][] data) {
+        return fromEncoded(JavaArrays.nested(data));
+    }
+
+    /**
+     * A rank-4 {@code float64} tensor of a rectangular nested array, copied once.
+     *
+     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
+     */
+    default Tensor constant(double[][][][] data) {
+        return fromEncoded(JavaArrays.nested(data));
+    }
+
+    private Tensor fromEncoded(JavaArrays.Encoded encoded) {
+        // The buffer is new and seen by no one else, so wrapping it (when the backend can) is safe.
+        return fromBuffer(encoded.buffer(), encoded.dtype(), encoded.shape(), CopyPolicy.IF_NEEDED);
+    }
+
+    // ---- eager operations ----
+
+    /** {@code a + b}, broadcast. */
+    Tensor add(Tensor a, Tensor b);
+
+    /** {@code a + scalar}. */
+    Tensor add(Tensor a, Number scalar);
+
+    /** {@code a - b}, broadcast. */
+    Tensor subtract(Tensor a, Tensor b);
+
+    /** {@code a - scalar}. */
+    Tensor subtract(Tensor a, Number scalar);
+
+    /** {@code a * b} elementwise, broadcast. */
+    Tensor multiply(Tensor a, Tensor b);
+
+    /** {@code a * scalar}. */
+    Tensor multiply(Tensor a, Number scalar);
+
+    /** {@code a / b} elementwise, broadcast. */
+    Tensor divide(Tensor a, Tensor b);
+
+    /** {@code a / scalar}. */
+    Tensor divide(Tensor a, Number scalar);
+
+    /**
+     * The matrix product of rank-2 tensors {@code [m, k] x [k, n] -> [m, n]}.
+     *
+     * @throws ShapeMismatchException if either is not rank 2 or the inner dimensions differ
+     */
+    Tensor matmul(Tensor a, Tensor b);
+
+    /**
+     * A view of {@code a} with new dimensions and the same elements in row-major order; it shares
+     * {@code a}'s memory and keeps it alive. One dimension may be {@code -1}, inferred from the
+     * others.
+     *
+     * @throws ShapeMismatchException if the element counts differ
+     */
+    Tensor reshape(Tensor a, long... dims);
+
+    /**
+     * {@code a}'s elements converted to {@code dtype}: floating to integer truncates toward zero,
+     * any to {@code bool} is {@code value != 0}. Always a new tensor, even for the same dtype.
+     */
+    Tensor cast(Tensor a, DType dtype);
+}
