@@ -1,0 +1,108 @@
+package org.tensorbridge.backend.cpu;
+
+import java.nio.ByteBuffer;
+import java.util.EnumSet;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
+import org.nd4j.linalg.api.ops.impl.transforms.dtype.Cast;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.DivOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.tensorbridge.BackendCapabilities;
+import org.tensorbridge.DType;
+import org.tensorbridge.Device;
+import org.tensorbridge.spi.AbstractBackend;
+import org.tensorbridge.spi.BinaryOp;
+import org.tensorbridge.spi.HostStorage;
+import org.tensorbridge.spi.Operand;
+import org.tensorbridge.spi.Storage;
+
+/**
+ * The CPU backend: tensors live in host memory that ND4J's native kernels read and write in place.
+ *
+ * <p>Sharing: host views alias tensor memory ({@code NEVER} and {@code IF_NEEDED} share, read-only
+ * unless {@code WRITABLE} is asked for); a caller's direct, native-order buffer is wrapped without a
+ * copy. Copies are single bulk copies. All ten dtypes are supported; arithmetic needs a numeric one.
+ *
+ * <p>Thread-safe: kernels share no mutable state.
+ */
+public final class CpuBackend extends AbstractBackend {
+    /** The name this backend registers under. */
+    public static final String NAME = "cpu";
+
+    CpuBackend() {
+        super(NAME, Device.cpu(System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors()
+                + " cores, ND4J native"), BackendCapabilities.builder()
+                .sharesHostMemory(true)
+                .sharesWritable(true)
+                .wrapsHostBuffers(true)
+                .supportedDTypes(EnumSet.allOf(DType.class))
+                .build());
+    }
+
+    @Override
+    protected Storage allocate(long byteSize) {
+        return HostStorage.allocate(byteSize, ledger());
+    }
+
+    @Override
+    protected Storage wrapHostBuffer(HostStorage buffer) {
+        return buffer;
+    }
+
+    @Override
+    protected void upload(ByteBuffer source, Storage target) {
+        host(target).buffer().put(source.duplicate());
+    }
+
+    @Override
+    protected void download(Storage source, ByteBuffer target) {
+        target.put(host(source).buffer().limit(target.remaining()));
+    }
+
+    @Override
+    protected void fill(Operand target, ByteBuffer element) {
+        // Doubling bulk copies: one element, then 2, 4, ... bytes copied from the front.
+        ByteBuffer memory = host(target.storage()).buffer();
+        int total = (int) target.byteSize();
+        memory.put(0, element, 0, element.remaining());
+        int filled = element.remaining();
+        while (filled < total) {
+            int chunk = Math.min(filled, total - filled);
+            memory.put(filled, memory, 0, chunk);
+            filled += chunk;
+        }
+    }
+
+    @Override
+    protected void elementwise(BinaryOp op, Operand a, Operand b, Operand result) {
+        INDArray[] inputs = {Nd4jViews.of(a), Nd4jViews.of(b)};
+        INDArray[] outputs = {Nd4jViews.of(result)};
+        DynamicCustomOp kernel = switch (op) {
+            case ADD -> new AddOp(inputs, outputs);
+            case SUBTRACT -> new SubOp(inputs, outputs);
+            case MULTIPLY -> new MulOp(inputs, outputs);
+            case DIVIDE -> new DivOp(inputs, outputs);
+        };
+        Nd4j.exec(kernel);
+    }
+
+    @Override
+    protected void matmul(Operand a, Operand b, Operand result) {
+        Nd4j.exec(new Mmul(Nd4jViews.of(a), Nd4jViews.of(b), Nd4jViews.of(result), null));
+    }
+
+    @Override
+    protected void cast(Operand source, Operand result) {
+        Cast kernel = new Cast(Nd4jViews.of(source), Nd4jViews.dataType(result.dtype()));
+        kernel.addOutputArgument(Nd4jViews.of(result));
+        Nd4j.exec(kernel);
+    }
+
+    private static HostStorage host(Storage storage) {
+        return (HostStorage) storage;
+    }
+}

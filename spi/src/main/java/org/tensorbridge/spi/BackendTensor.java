@@ -1,0 +1,102 @@
+package org.tensorbridge.spi;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.tensorbridge.Access;
+import org.tensorbridge.Backend;
+import org.tensorbridge.ClosedResourceException;
+import org.tensorbridge.CopyPolicy;
+import org.tensorbridge.DType;
+import org.tensorbridge.Device;
+import org.tensorbridge.HostArray;
+import org.tensorbridge.Shape;
+import org.tensorbridge.Tensor;
+
+/**
+ * The {@link Tensor} of every backend built on {@link AbstractBackend}: a dtype, a shape and one
+ * reference to a {@link Storage}. Conversions and operations are delegated to the backend, which
+ * enforces the contract once for all backends.
+ */
+final class BackendTensor implements Tensor {
+    private final AbstractBackend backend;
+    private final Storage storage;
+    private final DType dtype;
+    private final Shape shape;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** Takes over one reference to {@code storage}, released by {@link #close()}. */
+    BackendTensor(AbstractBackend backend, Storage storage, DType dtype, Shape shape) {
+        this.backend = backend;
+        this.storage = storage;
+        this.dtype = dtype;
+        this.shape = shape;
+    }
+
+    @Override
+    public DType dtype() {
+        return dtype;
+    }
+
+    @Override
+    public Shape shape() {
+        return shape;
+    }
+
+    @Override
+    public Device device() {
+        return backend.device();
+    }
+
+    @Override
+    public Backend backend() {
+        return backend;
+    }
+
+    AbstractBackend owner() {
+        return backend;
+    }
+
+    @Override
+    public HostArray toHost(CopyPolicy policy, Access access) {
+        return backend.toHost(this, policy, access);
+    }
+
+    /**
+     * The tensor's memory as a kernel operand, with a reference held for the caller, who must
+     * release {@code operand.storage()} when done.
+     *
+     * @throws ClosedResourceException if the tensor is closed, naming {@code argument}
+     */
+    Operand pin(String argument) {
+        if (closed.get() || !storage.tryRetain()) {
+            throw closedException(argument);
+        }
+        if (closed.get()) {
+            // Closed between the check and the retain: behave as if the close came first.
+            storage.release();
+            throw closedException(argument);
+        }
+        return new Operand(storage, dtype, shape);
+    }
+
+    private ClosedResourceException closedException(String argument) {
+        return new ClosedResourceException(argument + " (" + dtype.displayName() + shape + " on " + backend.name()
+                + ") is closed; keep a tensor open until its last use, or take a host array before closing it");
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            storage.release();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor(" + dtype.displayName() + shape + " on " + backend.device() + (isClosed() ? ", closed)" : ")");
+    }
+}

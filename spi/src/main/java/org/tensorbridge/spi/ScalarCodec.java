@@ -1,0 +1,67 @@
+package org.tensorbridge.spi;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.tensorbridge.BFloat16;
+import org.tensorbridge.DTypeMismatchException;
+import org.tensorbridge.DType;
+import org.tensorbridge.Float16;
+
+/**
+ * Encodes a Java {@link Number} as one element of a dtype. Integer dtypes take only integral
+ * values in range; floating dtypes round to nearest but refuse a finite value that overflows.
+ */
+final class ScalarCodec {
+    private ScalarCodec() {
+    }
+
+    /** One element of {@code dtype}, native byte order, position 0. */
+    static ByteBuffer encode(Number value, DType dtype, String argument) {
+        if (value == null) {
+            throw new NullPointerException(argument + " must not be null");
+        }
+        ByteBuffer out = ByteBuffer.allocate(dtype.byteWidth()).order(ByteOrder.nativeOrder());
+        switch (dtype) {
+            case BOOL -> out.put((byte) integral(value, dtype, argument, 0, 1));
+            case INT8 -> out.put((byte) integral(value, dtype, argument, Byte.MIN_VALUE, Byte.MAX_VALUE));
+            case UINT8 -> out.put((byte) integral(value, dtype, argument, 0, 255));
+            case INT16 -> out.putShort((short) integral(value, dtype, argument, Short.MIN_VALUE, Short.MAX_VALUE));
+            case INT32 -> out.putInt((int) integral(value, dtype, argument, Integer.MIN_VALUE, Integer.MAX_VALUE));
+            case INT64 -> out.putLong(integral(value, dtype, argument, Long.MIN_VALUE, Long.MAX_VALUE));
+            case FLOAT16 -> out.putShort(Float16.fromFloat(floating(value, dtype, argument, 65504.0)));
+            case BFLOAT16 -> out.putShort(BFloat16.fromFloat(floating(value, dtype, argument, Float.MAX_VALUE)));
+            case FLOAT32 -> out.putFloat(floating(value, dtype, argument, Float.MAX_VALUE));
+            case FLOAT64 -> out.putDouble(value.doubleValue());
+            default -> throw new AssertionError(dtype);
+        }
+        return out.flip();
+    }
+
+    private static long integral(Number value, DType dtype, String argument, long min, long max) {
+        long asLong;
+        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            asLong = value.longValue();
+        } else {
+            double d = value.doubleValue();
+            if (Double.isNaN(d) || Double.isInfinite(d) || d != Math.rint(d) || d < -0x1p63 || d >= 0x1p63) {
+                throw new DTypeMismatchException(argument + " is " + value + ", which a " + dtype.displayName()
+                        + " tensor cannot hold exactly; cast the tensor to a floating dtype first, or pass an integer");
+            }
+            asLong = (long) d;
+        }
+        if (asLong < min || asLong > max) {
+            throw new DTypeMismatchException(argument + " is " + value + ", outside the range of " + dtype.displayName()
+                    + " [" + min + ", " + max + "]; cast the tensor to a wider dtype first");
+        }
+        return asLong;
+    }
+
+    private static float floating(Number value, DType dtype, String argument, double max) {
+        double d = value.doubleValue();
+        if (!Double.isNaN(d) && !Double.isInfinite(d) && Math.abs(d) > max) {
+            throw new DTypeMismatchException(argument + " is " + value + ", beyond the largest finite "
+                    + dtype.displayName() + " (" + max + "); cast the tensor to float64 first");
+        }
+        return (float) d;
+    }
+}
