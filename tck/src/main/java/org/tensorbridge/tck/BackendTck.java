@@ -1,0 +1,69 @@
+package org.tensorbridge.tck;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.tensorbridge.Availability;
+import org.tensorbridge.Backend;
+import org.tensorbridge.BackendProvider;
+
+/**
+ * The conformance kit. A backend author writes one class:
+ *
+ * <pre>{@code
+ * class MyBackendConformanceTest extends BackendTck {
+ *     @Override
+ *     protected BackendProvider provider() {
+ *         return new MyBackendProvider();
+ *     }
+ * }
+ * }</pre>
+ *
+ * and runs it with JUnit 5. Every test carries the id of a rule in {@code RULES.md}; MUST rules
+ * fail, SHOULD rules not met are aborted with what to implement, and rules that depend on a declared
+ * capability check that the declaration is true. If the provider's probe says the backend is
+ * unavailable, every test is skipped with the probe's reason.
+ *
+ * <p>Random inputs derive from one seed, printed at the start and in every failure: the system
+ * property {@value #SEED_PROPERTY}, or {@value #DEFAULT_SEED}. One backend instance serves all tests of
+ * a class; tests run one after another.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(ConformanceExtension.class)
+public abstract class BackendTck implements ConversionRules, ReadOnlyRules, LifetimeRules, DTypeRules, ShapeRules,
+        OperationRules, BadInputRules, CreationRules, IdentityRules {
+    /** System property that sets the seed of random inputs. */
+    public static final String SEED_PROPERTY = "tensorbridge.tck.seed";
+    /** The seed used when none is set. */
+    public static final long DEFAULT_SEED = 20261126L;
+
+    private Backend backend;
+    private Fixtures fixtures;
+
+    /** The provider of the backend under test. */
+    protected abstract BackendProvider provider();
+
+    @BeforeAll
+    final void startBackend() {
+        BackendProvider provider = provider();
+        Availability availability = provider.probe();
+        Assumptions.assumeTrue(availability.isAvailable(),
+                () -> "backend " + provider.name() + " is unavailable here: " + availability.reason());
+        backend = provider.create();
+        long seed = Long.getLong(SEED_PROPERTY, DEFAULT_SEED);
+        fixtures = new Fixtures(backend, seed);
+        System.out.println("tensorbridge TCK: backend " + backend.name() + " on " + backend.device() + ", seed " + seed
+                + " (set -D" + SEED_PROPERTY + " to change it)");
+    }
+
+    @Override
+    public final Backend backend() {
+        return backend;
+    }
+
+    @Override
+    public final Fixtures fixtures() {
+        return fixtures;
+    }
+}
