@@ -53,27 +53,40 @@ final class JavaArrays {
             row = length > 0 ? Array.get(row, 0) : null;
         }
         DType dtype = dtypeOf(leaf);
+        // The first rows set the dimensions, so a ragged array must be found before the shape is
+        // made and memory allocated for it: its first rows may claim more elements than it has.
+        checkRectangular(data, dims, 0, "data");
         Shape shape = Shape.of(dims);
         ByteBuffer buffer = allocate(shape, dtype);
-        putNested(buffer, data, shape, 0, "data");
+        putNested(buffer, data, dims.length, 0);
         return new Encoded(buffer.flip(), dtype, shape);
     }
 
-    private static void putNested(ByteBuffer buffer, Object array, Shape shape, int axis, String path) {
+    private static void checkRectangular(Object array, long[] dims, int axis, String path) {
         if (array == null) {
             throw new NullPointerException(path + " is null; every row must be present");
         }
         int length = Array.getLength(array);
-        if (length != shape.dim(axis)) {
+        if (length != dims[axis]) {
             throw new ShapeMismatchException(path + " has length " + length + " but the first row at this depth has "
-                    + shape.dim(axis) + "; the array is ragged. Make every row the same length");
+                    + dims[axis] + "; the array is ragged. Make every row the same length");
         }
-        if (axis == shape.rank() - 1) {
-            put(buffer, array);
+        if (axis == dims.length - 1) {
             return;
         }
         for (int i = 0; i < length; i++) {
-            putNested(buffer, Array.get(array, i), shape, axis + 1, path + "[" + i + "]");
+            checkRectangular(Array.get(array, i), dims, axis + 1, path + "[" + i + "]");
+        }
+    }
+
+    private static void putNested(ByteBuffer buffer, Object array, int rank, int axis) {
+        if (axis == rank - 1) {
+            put(buffer, array);
+            return;
+        }
+        int length = Array.getLength(array);
+        for (int i = 0; i < length; i++) {
+            putNested(buffer, Array.get(array, i), rank, axis + 1);
         }
     }
 

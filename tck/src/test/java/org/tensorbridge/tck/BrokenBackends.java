@@ -1,0 +1,184 @@
+package org.tensorbridge.tck;
+
+import java.nio.ByteBuffer;
+import java.util.Map;
+import org.tensorbridge.Access;
+import org.tensorbridge.Backend;
+import org.tensorbridge.BackendProvider;
+import org.tensorbridge.CopyPolicy;
+import org.tensorbridge.HostArray;
+import org.tensorbridge.Sharing;
+import org.tensorbridge.Tensor;
+import org.tensorbridge.spi.HostStorage;
+import org.tensorbridge.spi.Storage;
+
+/**
+ * Deliberately broken backends, one defect each, and the kit run against each. The self-test asserts
+ * that the rule meant to catch the defect fails (or, for a SHOULD rule, aborts) with a helpful message.
+ * The nested kit classes are not run on their own: their names do not end in "Test".
+ */
+final class BrokenBackends {
+    private BrokenBackends() {
+    }
+
+    /** Shares are secretly copies: reports SHARED but copied. */
+    static Backend reportsSharedButCopies() {
+        return new HeapBackend("reports-shared-but-copies", HeapBackend.fullCapabilities().build()) {
+            @Override
+            protected HostStorage shareWithHost(Storage storage) {
+                HostStorage copy = HostStorage.allocate(storage.byteSize(), ledger());
+                copy.buffer().put(memory(storage));
+                return copy;
+            }
+        };
+    }
+
+    /** ALWAYS returns a writable share, reported as an independent copy. */
+    static Backend copyThatAliases() {
+        return Forwarding.backend(new HeapBackend(), new Forwarding.Twist() {
+            @Override
+            public HostArray toHost(Tensor real, CopyPolicy policy, Access access) {
+                if (policy != CopyPolicy.ALWAYS) {
+                    return real.toHost(policy, access);
+                }
+                HostArray share = real.toHost(CopyPolicy.NEVER, Access.WRITABLE);
+                return Forwarding.hostArray(share, Map.of(
+                        "sharing", args -> Sharing.INDEPENDENT,
+                        "bytesCopied", args -> share.byteSize(),
+                        "isReadOnly", args -> access == Access.READ_ONLY));
+            }
+        });
+    }
+
+    /** Read-only arrays accept writes. */
+    static Backend readOnlyNotEnforced() {
+        return Forwarding.backend(new HeapBackend(), new Forwarding.Twist() {
+            @Override
+            public HostArray toHost(Tensor real, CopyPolicy policy, Access access) {
+                HostArray writable = real.toHost(policy, Access.WRITABLE);
+                return Forwarding.hostArray(writable, Map.of("isReadOnly", args -> access == Access.READ_ONLY));
+            }
+        });
+    }
+
+    /** close() does nothing, so use after close goes unnoticed. */
+    static Backend useAfterCloseNotDetected() {
+        return Forwarding.backend(new HeapBackend(), new Forwarding.Twist() {
+            @Override
+            public void close(Tensor real) {
+                // The defect: the tensor stays usable.
+            }
+        });
+    }
+
+    /** Host arrays hold their elements in column-major order while claiming row-major. */
+    static Backend wrongElementOrder() {
+        return Forwarding.backend(new HeapBackend(), new Forwarding.Twist() {
+            @Override
+            public HostArray toHost(Tensor real, CopyPolicy policy, Access access) {
+                HostArray copy = real.toHost(CopyPolicy.ALWAYS, Access.WRITABLE);
+                double[] rowMajor = copy.convertToDoubleArray();
+                ByteBuffer bytes = copy.asByteBuffer();
+                org.tensorbridge.Shape shape = copy.shape();
+                for (int i = 0; i < rowMajor.length; i++) {
+                    long[] index = Elements.index(shape, i);
+                    long columnMajor = 0;
+                    long stride = 1;
+                    for (int axis = 0; axis < index.length; axis++) {
+                        columnMajor += index[axis] * stride;
+                        stride *= shape.dim(axis);
+                    }
+                    Elements.put(bytes, copy.dtype(), (int) columnMajor, rowMajor[i]);
+                }
+                return Forwarding.hostArray(copy, Map.of("isReadOnly", args -> access == Access.READ_ONLY));
+            }
+        });
+    }
+
+    /** Declares sharing but never shares. */
+    static Backend lyingCapability() {
+        return new HeapBackend("lying-capability", HeapBackend.fullCapabilities().build()) {
+            @Override
+            protected HostStorage shareWithHost(Storage storage) {
+                return null;
+            }
+        };
+    }
+
+    /** Host arrays report column-major strides: breaks a SHOULD rule only. */
+    static Backend reportsColumnMajorStrides() {
+        return Forwarding.backend(new HeapBackend(), new Forwarding.Twist() {
+            @Override
+            public HostArray toHost(Tensor real, CopyPolicy policy, Access access) {
+                HostArray host = real.toHost(policy, access);
+                return Forwarding.hostArray(host, Map.of("strides", args -> {
+                    long[] strides = host.strides();
+                    for (int i = 0; i < strides.length / 2; i++) {
+                        long t = strides[i];
+                        strides[i] = strides[strides.length - 1 - i];
+                        strides[strides.length - 1 - i] = t;
+                    }
+                    return strides;
+                }));
+            }
+        });
+    }
+
+    abstract static class Kit extends BackendTck {
+        abstract Backend broken();
+
+        @Override
+        protected BackendProvider provider() {
+            return HeapBackend.provider("broken", this::broken);
+        }
+    }
+
+    static class ReportsSharedButCopiesKit extends Kit {
+        @Override
+        Backend broken() {
+            return reportsSharedButCopies();
+        }
+    }
+
+    static class CopyThatAliasesKit extends Kit {
+        @Override
+        Backend broken() {
+            return copyThatAliases();
+        }
+    }
+
+    static class ReadOnlyNotEnforcedKit extends Kit {
+        @Override
+        Backend broken() {
+            return readOnlyNotEnforced();
+        }
+    }
+
+    static class UseAfterCloseNotDetectedKit extends Kit {
+        @Override
+        Backend broken() {
+            return useAfterCloseNotDetected();
+        }
+    }
+
+    static class WrongElementOrderKit extends Kit {
+        @Override
+        Backend broken() {
+            return wrongElementOrder();
+        }
+    }
+
+    static class LyingCapabilityKit extends Kit {
+        @Override
+        Backend broken() {
+            return lyingCapability();
+        }
+    }
+
+    static class ReportsColumnMajorStridesKit extends Kit {
+        @Override
+        Backend broken() {
+            return reportsColumnMajorStrides();
+        }
+    }
+}

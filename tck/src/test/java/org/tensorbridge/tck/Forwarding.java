@@ -1,0 +1,113 @@
+package org.tensorbridge.tck;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import org.tensorbridge.Access;
+import org.tensorbridge.Backend;
+import org.tensorbridge.CopyPolicy;
+import org.tensorbridge.HostArray;
+import org.tensorbridge.Tensor;
+
+/**
+ * Wraps a correct backend so that one behaviour can be broken on purpose: every tensor it returns is
+ * a proxy whose {@code toHost} and {@code close} go through a {@link Twist}. Operations unwrap their
+ * tensor arguments and wrap their results, so the rest of the backend behaves correctly.
+ */
+final class Forwarding {
+    private Forwarding() {
+    }
+
+    /** The behaviour a broken backend changes; the defaults are correct. */
+    interface Twist {
+        default HostArray toHost(Tensor real, CopyPolicy policy, Access access) {
+            return real.toHost(policy, access);
+        }
+
+        default void close(Tensor real) {
+            real.close();
+        }
+    }
+
+    static Backend backend(Backend real, Twist twist) {
+        Backend[] self = new Backend[1];
+        self[0] = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
+                (proxy, method, args) -> {
+                    if (method.isDefault()) {
+                        return InvocationHandler.invokeDefault(proxy, method, args);
+                    }
+                    Object result = call(method, real, unwrap(args));
+                    return result instanceof Tensor tensor ? tensor(tensor, self[0], twist) : result;
+                });
+        return self[0];
+    }
+
+    private static Tensor tensor(Tensor real, Backend outer, Twist twist) {
+        return (Tensor) Proxy.newProxyInstance(Tensor.class.getClassLoader(), new Class<?>[] {Tensor.class},
+                new TensorHandler(real, outer, twist));
+    }
+
+    private record TensorHandler(Tensor real, Backend outer, Twist twist) implements InvocationHandler {
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+            switch (method.getName()) {
+                case "toHost" -> {
+                    CopyPolicy policy = args == null ? CopyPolicy.IF_NEEDED : (CopyPolicy) args[0];
+                    Access access = args == null || args.length < 2 ? Access.READ_ONLY : (Access) args[1];
+                    return twist.toHost(real, policy, access);
+                }
+                case "close" -> {
+                    twist.close(real);
+                    return null;
+                }
+                case "backend" -> {
+                    return outer;
+                }
+                default -> {
+                    if (method.isDefault()) {
+                        return InvocationHandler.invokeDefault(proxy, method, args);
+                    }
+                    return call(method, real, args);
+                }
+            }
+        }
+    }
+
+    private static Object[] unwrap(Object[] args) {
+        if (args == null) {
+            return null;
+        }
+        Object[] unwrapped = args.clone();
+        for (int i = 0; i < unwrapped.length; i++) {
+            if (unwrapped[i] != null && Proxy.isProxyClass(unwrapped[i].getClass())
+                    && Proxy.getInvocationHandler(unwrapped[i]) instanceof TensorHandler handler) {
+                unwrapped[i] = handler.real();
+            }
+        }
+        return unwrapped;
+    }
+
+    /** A host array that answers {@code overrides} itself and forwards the rest to {@code real}. */
+    static HostArray hostArray(HostArray real, java.util.Map<String, java.util.function.Function<Object[], Object>> overrides) {
+        return (HostArray) Proxy.newProxyInstance(HostArray.class.getClassLoader(), new Class<?>[] {HostArray.class},
+                (proxy, method, args) -> {
+                    var override = overrides.get(method.getName());
+                    if (override != null) {
+                        return override.apply(args);
+                    }
+                    if (method.isDefault()) {
+                        return InvocationHandler.invokeDefault(proxy, method, args);
+                    }
+                    return call(method, real, args);
+                });
+    }
+
+    private static Object call(Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+}
