@@ -1,0 +1,59 @@
+package org.tensorbridge.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.tensorbridge.tck.BackendTck;
+import org.tensorbridge.tck.RuleCatalog;
+import org.tensorbridge.tck.report.ConformanceReport;
+import org.tensorbridge.tck.report.ConformanceRunner;
+import org.tensorbridge.tck.report.HtmlReportWriter;
+import org.tensorbridge.tck.report.JsonReportWriter;
+import org.tensorbridge.tck.report.MatrixPrinter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tensorbridge conformance}: the kit against every bundled backend, the matrix, and the reports. */
+@Command(name = "conformance", mixinStandardHelpOptions = true,
+        description = {"Runs the conformance kit against every discovered backend (or those named) and prints the "
+                + "rule x backend matrix; writes report.json and report.html.",
+            "Exit status: 0 if every tested backend meets every MUST rule and every required backend is available, "
+                + "1 otherwise."})
+final class ConformanceCommand implements Callable<Integer> {
+    @Option(names = {"-b", "--backend"}, split = ",", paramLabel = "NAME",
+            description = "Backends to test (default: every discovered one).")
+    private List<String> backends = new ArrayList<>();
+
+    @Option(names = "--require", split = ",", paramLabel = "NAME",
+            description = "Backends that must be available; default from TENSORBRIDGE_REQUIRE_BACKENDS.")
+    private List<String> required;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", defaultValue = "target/conformance",
+            description = "Where report.json and report.html go (default: ${DEFAULT-VALUE}).")
+    private Path output;
+
+    @Option(names = "--seed", paramLabel = "SEED", description = "Seed of the kit's random inputs (default: "
+            + BackendTck.DEFAULT_SEED + ").")
+    private long seed = Long.getLong(BackendTck.SEED_PROPERTY, BackendTck.DEFAULT_SEED);
+
+    @Override
+    public Integer call() throws IOException {
+        List<String> require = required != null ? required : ConformanceRunner.requiredFromEnvironment();
+        System.out.println("tensorbridge conformance: discovering backends (the first run unpacks native libraries, "
+                + "which takes a while) ...");
+        ConformanceReport report = new ConformanceRunner(System.out).run(backends, require, seed);
+        System.out.println();
+        RuleCatalog catalog = RuleCatalog.bundled();
+        MatrixPrinter.print(report, catalog, System.out);
+        Path json = output.resolve("report.json");
+        Path html = output.resolve("report.html");
+        JsonReportWriter.write(report, json);
+        HtmlReportWriter.write(report, catalog, html);
+        System.out.println();
+        System.out.println("reports: " + json + ", " + html);
+        System.out.println(report.passed() ? "conformance: passed" : "conformance: FAILED");
+        return report.passed() ? 0 : 1;
+    }
+}
