@@ -10,6 +10,7 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -19,6 +20,8 @@ import java.util.stream.Collectors;
 final class BackendRegistry {
     static final String PROPERTY = "tensorbridge.backend";
     static final String ENVIRONMENT = "TENSORBRIDGE_BACKEND";
+    private static final Pattern CLASS_NAME =
+            Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
 
     private final List<ProviderStatus> statuses;
     private final Map<String, BackendProvider> usable;
@@ -78,12 +81,20 @@ final class BackendRegistry {
 
     private static String providerNameFrom(Throwable e) {
         String message = String.valueOf(e.getMessage());
-        // ServiceLoader's messages read "org.tensorbridge.BackendProvider: Provider a.b.C not found".
-        int at = message.indexOf("Provider ");
-        if (at >= 0) {
-            String rest = message.substring(at + "Provider ".length());
+        // ServiceLoader's messages read "org.tensorbridge.BackendProvider: Provider a.b.C not found",
+        // "org.tensorbridge.BackendProvider: a.b.C not a subtype" and the like. Search only after the
+        // service's own name: a provider class named "...Provider" must not be read as the marker.
+        String prefix = BackendProvider.class.getName() + ": ";
+        if (message.startsWith(prefix)) {
+            String rest = message.substring(prefix.length());
+            if (rest.startsWith("Provider ")) {
+                rest = rest.substring("Provider ".length());
+            }
             int end = rest.indexOf(' ');
-            return end > 0 ? rest.substring(0, end) : rest;
+            String candidate = end > 0 ? rest.substring(0, end) : rest;
+            if (CLASS_NAME.matcher(candidate).matches()) {
+                return candidate;
+            }
         }
         return "<unknown provider>";
     }

@@ -58,7 +58,7 @@ public final class Float16 {
         int result = value >>> shift;
         int remainder = value & ((1 << shift) - 1);
         int halfway = 1 << (shift - 1);
-        if (remainder > halfway || (remainder == halfway)) {
+        if (remainder > halfway || (remainder == halfway && (result & 1) != 0)) {
             result++;
         }
         return result;

@@ -226,6 +226,28 @@ class BackendRegistryTest {
     }
 
     @Test
+    void listedClassThatIsNotAProviderIsListedByItsClassName() {
+        BackendRegistry registry = registryOf(FakeProviders.NotAProvider.class, FakeProviders.Alpha.class);
+
+        ProviderStatus status = status(registry, FakeProviders.NotAProvider.class.getName());
+        assertFalse(status.isAvailable());
+        assertEquals(FakeProviders.NotAProvider.class.getName(), status.providerClass());
+        assertTrue(status.availability().reason().contains("not a subtype"), status.availability().reason());
+        assertEquals("alpha", registry.byDefault(NO_ENVIRONMENT).name());
+    }
+
+    @Test
+    void nonPublicProviderIsListedByItsClassName() {
+        BackendRegistry registry = registryOf(FakeProviders.NotPublic.class, FakeProviders.Alpha.class);
+
+        ProviderStatus status = status(registry, FakeProviders.NotPublic.class.getName());
+        assertFalse(status.isAvailable());
+        assertTrue(status.availability().reason().contains("public no-arg constructor"),
+                status.availability().reason());
+        assertEquals("alpha", registry.byDefault(NO_ENVIRONMENT).name());
+    }
+
+    @Test
     void secondProviderOfTheSameNameIsRefusedWithAReason() {
         BackendRegistry registry = registryOf(FakeProviders.Alpha.class, FakeProviders.AlphaAgain.class);
 

@@ -242,4 +242,31 @@ public final class FakeProviders {
             return new FakeBackend("alpha again");
         }
     }
+
+    /** Listed as a provider but does not implement {@link BackendProvider}. */
+    public static final class NotAProvider {
+    }
+
+    /** Not public, so ServiceLoader cannot construct it. */
+    static final class NotPublic implements BackendProvider {
+        @Override
+        public String name() {
+            return "notpublic";
+        }
+
+        @Override
+        public int priority() {
+            return 5;
+        }
+
+        @Override
+        public Availability probe() {
+            return Availability.available();
+        }
+
+        @Override
+        public Backend create() {
+            return new FakeBackend("notpublic");
+        }
+    }
 }
