@@ -26,7 +26,6 @@ final class BackendRegistry {
     private final List<ProviderStatus> statuses;
     private final Map<String, BackendProvider> usable;
     private final Map<String, Backend> created = new ConcurrentHashMap<>();
-    private final Map<String, RuntimeException> creationFailures = new ConcurrentHashMap<>();
 
     private BackendRegistry(List<ProviderStatus> statuses, Map<String, BackendProvider> usable) {
         this.statuses = List.copyOf(statuses);
@@ -75,7 +74,7 @@ final class BackendRegistry {
             return new ProviderStatus(name, className, priority, availability, null);
         } catch (RuntimeException | LinkageError e) {
             return new ProviderStatus(name, className, priority,
-                    Availability.unavailable("its probe threw " + e), e);
+                    Availability.unavailable("it threw during discovery (name, priority or probe): " + e), e);
         }
     }
 
@@ -114,14 +113,24 @@ final class BackendRegistry {
             throw new BackendUnavailableException("name '" + requested + "' is not an available backend. "
                     + describeAll() + " Pick one of the available names, or install the missing packages.");
         }
-        return created.computeIfAbsent(name, n -> create(n, provider));
+        Backend backend = created.get(name);
+        if (backend != null) {
+            return backend;
+        }
+        // Created under the provider's own lock, not inside the map: a backend whose create() looks up
+        // another backend must not deadlock or hit a recursive map update, and a failed create() is
+        // tried again on the next call (a busy device may free up).
+        synchronized (provider) {
+            backend = created.get(name);
+            if (backend == null) {
+                backend = create(name, provider);
+                created.put(name, backend);
+            }
+            return backend;
+        }
     }
 
-    private Backend create(String name, BackendProvider provider) {
-        RuntimeException earlier = creationFailures.get(name);
-        if (earlier != null) {
-            throw earlier;
-        }
+    private static Backend create(String name, BackendProvider provider) {
         try {
             Backend backend = provider.create();
             if (backend == null) {
@@ -129,11 +138,8 @@ final class BackendRegistry {
             }
             return backend;
         } catch (RuntimeException | LinkageError e) {
-            BackendUnavailableException failure = new BackendUnavailableException(
-                    "backend '" + name + "' probed as available but create() failed: " + e
-                            + ". Run the diagnostics listing (./tensorbridge backends) to see its status.", e);
-            creationFailures.put(name, failure);
-            throw failure;
+            throw new BackendUnavailableException("backend '" + name + "' probed as available but create() failed: " + e
+                    + ". Run the diagnostics listing (./tensorbridge backends) to see its status.", e);
         }
     }
 
