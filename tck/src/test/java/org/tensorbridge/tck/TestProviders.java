@@ -1,0 +1,71 @@
+package org.tensorbridge.tck;
+
+import org.tensorbridge.Availability;
+import org.tensorbridge.Backend;
+import org.tensorbridge.BackendProvider;
+
+/**
+ * Providers registered in the tck's test class path, so that the conformance runner has something
+ * to discover: a correct backend, a broken one, and one that is unavailable.
+ */
+final class TestProviders {
+    private TestProviders() {
+    }
+
+    /** Base: available, priority 0. */
+    abstract static class Base implements BackendProvider {
+        @Override
+        public int priority() {
+            return 0;
+        }
+
+        @Override
+        public Availability probe() {
+            return Availability.available();
+        }
+    }
+
+    /** The correct plain-Java backend. */
+    public static final class Heap extends Base {
+        @Override
+        public String name() {
+            return "heap";
+        }
+
+        @Override
+        public Backend create() {
+            return new HeapBackend();
+        }
+    }
+
+    /** Copies in column-major order. */
+    public static final class WrongOrder extends Base {
+        @Override
+        public String name() {
+            return "wrong-order";
+        }
+
+        @Override
+        public Backend create() {
+            return BrokenBackends.wrongElementOrder();
+        }
+    }
+
+    /** Never available. */
+    public static final class Unavailable extends Base {
+        @Override
+        public String name() {
+            return "absent";
+        }
+
+        @Override
+        public Availability probe() {
+            return Availability.unavailable("libabsent is not installed (apt-get install libabsent)");
+        }
+
+        @Override
+        public Backend create() {
+            throw new AssertionError("create() of an unavailable provider");
+        }
+    }
+}
