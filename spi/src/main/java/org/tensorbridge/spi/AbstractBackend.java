@@ -122,6 +122,14 @@ public abstract class AbstractBackend implements Backend {
     protected abstract void cast(Operand source, Operand result);
 
     /**
+     * The largest tensor this backend holds, in bytes; bigger shapes are refused with a message naming
+     * the shape. The default is the size of one {@link HostStorage} block.
+     */
+    protected long maxTensorBytes() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
      * True if an integer operand holds a zero; guards integer division, which is undefined (and
      * can kill the process) on zero. The default reads the operand on the host; a device backend
      * may override it with a kernel.
@@ -350,10 +358,24 @@ public abstract class AbstractBackend implements Backend {
 
     private Tensor binaryScalar(BinaryOp op, Tensor a, Number scalar) {
         BackendTensor x = own(a, "a");
-        ScalarCodec.encode(scalar, x.dtype(), "scalar");
+        ByteBuffer encoded = ScalarCodec.encode(scalar, x.dtype(), "scalar");
+        if (op == BinaryOp.DIVIDE && x.dtype().isInteger() && isZero(encoded)) {
+            throw new ArithmeticException("divide(a, scalar): scalar is 0 and a is " + x.dtype().displayName()
+                    + "; integer division by zero is undefined. Divide by another value, or cast a to a floating dtype "
+                    + "for IEEE infinities");
+        }
         try (Tensor s = fill(x.dtype(), Shape.scalar(), scalar)) {
             return binary(op, x, s);
         }
+    }
+
+    private static boolean isZero(ByteBuffer element) {
+        for (int i = 0; i < element.remaining(); i++) {
+            if (element.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Tensor binary(BinaryOp op, Tensor a, Tensor b) {
@@ -489,13 +511,20 @@ public abstract class AbstractBackend implements Backend {
         }
     }
 
-    private static long byteSize(DType dtype, Shape shape, String argument) {
+    private long byteSize(DType dtype, Shape shape, String argument) {
+        long bytes;
         try {
-            return Math.multiplyExact(shape.elementCount(), (long) dtype.byteWidth());
+            bytes = Math.multiplyExact(shape.elementCount(), (long) dtype.byteWidth());
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException(argument + " " + shape + " of " + dtype.displayName()
                     + " needs more than Long.MAX_VALUE bytes; use a smaller shape", e);
         }
+        if (bytes > maxTensorBytes()) {
+            throw new IllegalArgumentException(argument + " " + shape + " of " + dtype.displayName() + " needs " + bytes
+                    + " bytes, but backend " + name + " holds at most " + maxTensorBytes()
+                    + " bytes per tensor; split the data into smaller tensors");
+        }
+        return bytes;
     }
 
     private static Shape inferShape(Shape from, long[] dims) {

@@ -1,7 +1,11 @@
 package org.tensorbridge.spi;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.tensorbridge.BFloat16;
 import org.tensorbridge.DTypeMismatchException;
 import org.tensorbridge.DType;
@@ -28,10 +32,10 @@ final class ScalarCodec {
             case INT16 -> out.putShort((short) integral(value, dtype, argument, Short.MIN_VALUE, Short.MAX_VALUE));
             case INT32 -> out.putInt((int) integral(value, dtype, argument, Integer.MIN_VALUE, Integer.MAX_VALUE));
             case INT64 -> out.putLong(integral(value, dtype, argument, Long.MIN_VALUE, Long.MAX_VALUE));
-            case FLOAT16 -> out.putShort(Float16.fromFloat(floating(value, dtype, argument, 65504.0)));
-            case BFLOAT16 -> out.putShort(BFloat16.fromFloat(floating(value, dtype, argument, Float.MAX_VALUE)));
-            case FLOAT32 -> out.putFloat(floating(value, dtype, argument, Float.MAX_VALUE));
-            case FLOAT64 -> out.putDouble(value.doubleValue());
+            case FLOAT16 -> out.putShort(Float16.fromFloat((float) floating(value, dtype, argument, 65504.0)));
+            case BFLOAT16 -> out.putShort(BFloat16.fromFloat((float) floating(value, dtype, argument, Float.MAX_VALUE)));
+            case FLOAT32 -> out.putFloat((float) floating(value, dtype, argument, Float.MAX_VALUE));
+            case FLOAT64 -> out.putDouble(floating(value, dtype, argument, Double.MAX_VALUE));
             default -> throw new AssertionError(dtype);
         }
         return out.flip();
@@ -39,29 +43,59 @@ final class ScalarCodec {
 
     private static long integral(Number value, DType dtype, String argument, long min, long max) {
         long asLong;
-        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte
+                || value instanceof AtomicInteger || value instanceof AtomicLong) {
             asLong = value.longValue();
+        } else if (value instanceof BigInteger big) {
+            if (big.bitLength() > 63) {
+                throw outOfRange(value, dtype, argument, min, max);
+            }
+            asLong = big.longValueExact();
+        } else if (value instanceof BigDecimal decimal) {
+            // Exact: BigDecimal's doubleValue() would round 2.0000000000000000001 to 2.
+            BigDecimal stripped = decimal.stripTrailingZeros();
+            if (stripped.scale() > 0) {
+                throw notIntegral(value, dtype, argument);
+            }
+            if (stripped.toBigInteger().bitLength() > 63) {
+                throw outOfRange(value, dtype, argument, min, max);
+            }
+            asLong = stripped.longValueExact();
         } else {
             double d = value.doubleValue();
-            if (Double.isNaN(d) || Double.isInfinite(d) || d != Math.rint(d) || d < -0x1p63 || d >= 0x1p63) {
-                throw new DTypeMismatchException(argument + " is " + value + ", which a " + dtype.displayName()
-                        + " tensor cannot hold exactly; cast the tensor to a floating dtype first, or pass an integer");
+            if (Double.isNaN(d) || Double.isInfinite(d) || d != Math.rint(d)) {
+                throw notIntegral(value, dtype, argument);
+            }
+            if (d < -0x1p63 || d >= 0x1p63) {
+                throw outOfRange(value, dtype, argument, min, max);
             }
             asLong = (long) d;
         }
         if (asLong < min || asLong > max) {
-            throw new DTypeMismatchException(argument + " is " + value + ", outside the range of " + dtype.displayName()
-                    + " [" + min + ", " + max + "]; cast the tensor to a wider dtype first");
+            throw outOfRange(value, dtype, argument, min, max);
         }
         return asLong;
     }
 
-    private static float floating(Number value, DType dtype, String argument, double max) {
+    private static DTypeMismatchException notIntegral(Number value, DType dtype, String argument) {
+        return new DTypeMismatchException(argument + " is " + value + ", which a " + dtype.displayName()
+                + " tensor cannot hold exactly; cast the tensor to a floating dtype first, or pass an integer");
+    }
+
+    private static DTypeMismatchException outOfRange(Number value, DType dtype, String argument, long min, long max) {
+        return new DTypeMismatchException(argument + " is " + value + ", outside the range of " + dtype.displayName()
+                + " [" + min + ", " + max + "]; cast the tensor to a wider dtype first");
+    }
+
+    /** The value as a double, refusing a finite value that the dtype would turn into an infinity. */
+    private static double floating(Number value, DType dtype, String argument, double max) {
         double d = value.doubleValue();
-        if (!Double.isNaN(d) && !Double.isInfinite(d) && Math.abs(d) > max) {
+        boolean infiniteInput = (value instanceof Double v && v.isInfinite()) || (value instanceof Float f && f.isInfinite());
+        if (!Double.isNaN(d) && !infiniteInput && (Double.isInfinite(d) || Math.abs(d) > max)) {
             throw new DTypeMismatchException(argument + " is " + value + ", beyond the largest finite "
-                    + dtype.displayName() + " (" + max + "); cast the tensor to float64 first");
+                    + dtype.displayName() + " (" + max + ")" + (dtype == DType.FLOAT64 ? "" : "; cast the tensor to "
+                    + "float64 first"));
         }
-        return (float) d;
+        return d;
     }
 }

@@ -79,6 +79,10 @@ public final class CpuBackend extends AbstractBackend {
 
     @Override
     protected void elementwise(BinaryOp op, Operand a, Operand b, Operand result) {
+        if (op == BinaryOp.DIVIDE && result.dtype().isInteger()) {
+            IntegerDivision.divide(a, b, result);
+            return;
+        }
         INDArray[] inputs = {Nd4jViews.of(a), Nd4jViews.of(b)};
         INDArray[] outputs = {Nd4jViews.of(result)};
         DynamicCustomOp kernel = switch (op) {
