@@ -333,4 +333,101 @@ public interface Backend {
      * any to {@code bool} is {@code value != 0}. Always a new tensor, even for the same dtype.
      */
     Tensor cast(Tensor a, DType dtype);
+
+    // ---- sparse ----
+
+    /**
+     * A COO sparse tensor from {@code indices} ({@code int64 [nnz, rank]}) and {@code values}
+     * ({@code [nnz]}) tensors of this backend. The sparse tensor holds references to their memory
+     * (no copy); the caller may close them. Indices are validated: each must lie in
+     * {@code denseShape}. Duplicates and any order are allowed; {@link SparseTensor#isCanonical()}
+     * says whether they are sorted without duplicates.
+     *
+     * @throws DTypeMismatchException if {@code indices} is not int64
+     * @throws ShapeMismatchException if the shapes do not fit each other or {@code denseShape}'s rank
+     * @throws IndexOutOfBoundsException naming the first index outside {@code denseShape}, its position and value
+     */
+    SparseTensor sparseCoo(Tensor indices, Tensor values, Shape denseShape);
+
+    /**
+     * A rank-2 sparse tensor from CSR parts: {@code indptr} ({@code int64 [rows + 1]}, starting at 0,
+     * non-decreasing, ending at nnz), {@code columns} ({@code int64 [nnz]}) and {@code values}. Stored
+     * as COO: the row indices are expanded (a copy); the values are shared.
+     *
+     * @throws IllegalArgumentException naming the first inconsistent {@code indptr} entry
+     * @throws IndexOutOfBoundsException naming the first column outside the dense shape
+     */
+    SparseTensor sparseCsr(Tensor indptr, Tensor columns, Tensor values, Shape denseShape);
+
+    /** A COO float32 sparse tensor; {@code indices[i]} is the index of {@code values[i]}. */
+    default SparseTensor sparseCoo(long[][] indices, float[] values, long... denseShape) {
+        return sparseFromArrays(indices, constant(values), denseShape);
+    }
+
+    /** A COO float64 sparse tensor; {@code indices[i]} is the index of {@code values[i]}. */
+    default SparseTensor sparseCoo(long[][] indices, double[] values, long... denseShape) {
+        return sparseFromArrays(indices, constant(values), denseShape);
+    }
+
+    /** A COO int32 sparse tensor; {@code indices[i]} is the index of {@code values[i]}. */
+    default SparseTensor sparseCoo(long[][] indices, int[] values, long... denseShape) {
+        return sparseFromArrays(indices, constant(values), denseShape);
+    }
+
+    /** A COO int64 sparse tensor; {@code indices[i]} is the index of {@code values[i]}. */
+    default SparseTensor sparseCoo(long[][] indices, long[] values, long... denseShape) {
+        return sparseFromArrays(indices, constant(values), denseShape);
+    }
+
+    /** A float32 CSR sparse tensor of {@code rows x columns}, as SciPy's {@code csr_matrix((data, indices, indptr))}. */
+    default SparseTensor sparseCsr(long[] indptr, long[] columnIndices, float[] values, long rows, long columns) {
+        try (Tensor p = constant(indptr); Tensor c = constant(columnIndices); Tensor v = constant(values)) {
+            return sparseCsr(p, c, v, Shape.of(rows, columns));
+        }
+    }
+
+    /** A float64 CSR sparse tensor of {@code rows x columns}. */
+    default SparseTensor sparseCsr(long[] indptr, long[] columnIndices, double[] values, long rows, long columns) {
+        try (Tensor p = constant(indptr); Tensor c = constant(columnIndices); Tensor v = constant(values)) {
+            return sparseCsr(p, c, v, Shape.of(rows, columns));
+        }
+    }
+
+    private SparseTensor sparseFromArrays(long[][] indices, Tensor values, long[] denseShape) {
+        try (values; Tensor index = constant(JavaArrays.indexRows(indices, denseShape), indices.length,
+                denseShape.length)) {
+            return sparseCoo(index, values, Shape.of(denseShape));
+        }
+    }
+
+    /** A sparse tensor of the non-zero elements of {@code dense}, in canonical order. */
+    SparseTensor toSparse(Tensor dense);
+
+    /**
+     * The dense form of {@code a}, duplicates summed, if it has at most {@code maxElements} elements.
+     *
+     * @throws DenseSizeLimitException if the dense shape has more elements than {@code maxElements}
+     */
+    Tensor toDense(SparseTensor a, long maxElements);
+
+    /** {@code a} sorted in row-major order with duplicates summed: canonical. */
+    SparseTensor coalesce(SparseTensor a);
+
+    /**
+     * Sparse {@code [m, k]} times dense {@code [k, n]}: a dense {@code [m, n]} result, computed in time
+     * linear in {@code nnz x n}.
+     */
+    Tensor matmul(SparseTensor a, Tensor b);
+
+    /** {@code a + b} for sparse tensors of one dense shape: a canonical sparse result. */
+    SparseTensor add(SparseTensor a, SparseTensor b);
+
+    /** {@code a * scalar}: same indices (shared), scaled values. */
+    SparseTensor multiply(SparseTensor a, Number scalar);
+
+    /** The transpose of a rank-2 sparse tensor, sorted in row-major order. */
+    SparseTensor transpose(SparseTensor a);
+
+    /** The sum along {@code axis}: a dense tensor of the dense shape without that axis. */
+    Tensor sum(SparseTensor a, int axis);
 }

@@ -146,4 +146,28 @@ final class JavaArrays {
                     + "; use an array of boolean, byte, short, int, long, float or double");
         }
     }
+
+    /** Sparse index rows flattened row-major, each checked to have one entry per dense dimension. */
+    static long[] indexRows(long[][] indices, long[] denseShape) {
+        if (indices == null) {
+            throw new NullPointerException("indices must not be null; use new long[0][] for no elements");
+        }
+        if (denseShape == null) {
+            throw new NullPointerException("denseShape must not be null");
+        }
+        int rank = denseShape.length;
+        long[] flat = new long[Math.multiplyExact(indices.length, rank)];
+        for (int i = 0; i < indices.length; i++) {
+            if (indices[i] == null) {
+                throw new NullPointerException("indices[" + i + "] is null; every stored element needs an index");
+            }
+            if (indices[i].length != rank) {
+                throw new ShapeMismatchException("indices[" + i + "] has " + indices[i].length
+                        + " coordinates but the dense shape " + java.util.Arrays.toString(denseShape) + " has rank " + rank
+                        + "; give one coordinate per dimension");
+            }
+            System.arraycopy(indices[i], 0, flat, i * rank, rank);
+        }
+        return flat;
+    }
 }

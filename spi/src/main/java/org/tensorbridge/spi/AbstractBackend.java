@@ -16,6 +16,8 @@ import org.tensorbridge.HostArray;
 import org.tensorbridge.Shape;
 import org.tensorbridge.ShapeMismatchException;
 import org.tensorbridge.Sharing;
+import org.tensorbridge.SparseTensor;
+import org.tensorbridge.SparseValue;
 import org.tensorbridge.Tensor;
 import org.tensorbridge.UnsupportedDTypeException;
 
@@ -40,6 +42,7 @@ public abstract class AbstractBackend implements Backend {
     private final Device device;
     private final BackendCapabilities capabilities;
     private final MemoryLedger ledger;
+    private final SparseSupport sparse = new SparseSupport(this);
 
     /**
      * @param name the name the provider registers, for example {@code cpu}
@@ -153,6 +156,57 @@ public abstract class AbstractBackend implements Backend {
         }
     }
 
+
+    // ---- sparse kernels: host defaults, for backends whose storage is HostStorage ----
+
+    /** Allocates zeroed host memory for sparse results; fails for a backend whose memory is not on the host. */
+    private HostSparseKernels.Allocator hostAllocator() {
+        return bytes -> {
+            Storage storage = allocate(bytes);
+            if (storage instanceof HostStorage host) {
+                return host;
+            }
+            storage.release();
+            throw new UnsupportedOperationException("backend " + name + " keeps memory off the host, so it must override "
+                    + "the sparse operations of AbstractBackend with its own kernels");
+        };
+    }
+
+    /** Sorted, duplicates summed. The default runs on host memory. */
+    protected SparseParts coalesce(SparseOperand a) {
+        return HostSparseKernels.coalesce(a, hostAllocator());
+    }
+
+    /** Sparse {@code a + b}, sorted, duplicates summed. The default runs on host memory. */
+    protected SparseParts add(SparseOperand a, SparseOperand b) {
+        return HostSparseKernels.add(a, b, hostAllocator());
+    }
+
+    /** Rank-2 transpose, sorted. The default runs on host memory. */
+    protected SparseParts transpose(SparseOperand a) {
+        return HostSparseKernels.transpose(a, hostAllocator());
+    }
+
+    /** The non-zero elements of {@code dense}, canonical. The default runs on host memory. */
+    protected SparseParts toSparse(Operand dense) {
+        return HostSparseKernels.fromDense(dense, hostAllocator());
+    }
+
+    /** Dense {@code result = a x b}, linear in nnz x columns. The default runs on host memory. */
+    protected void matmul(SparseOperand a, Operand b, Operand result) {
+        HostSparseKernels.matmul(a, b, result);
+    }
+
+    /** Dense sum along {@code axis}. The default runs on host memory. */
+    protected void sum(SparseOperand a, int axis, Operand result) {
+        HostSparseKernels.sum(a, axis, result);
+    }
+
+    /** Dense form, duplicates summed. The default runs on host memory. */
+    protected void toDense(SparseOperand a, Operand result) {
+        HostSparseKernels.toDense(a, result);
+    }
+
     // =====================================================================================
     // Conversion to host arrays.
     // =====================================================================================
@@ -168,7 +222,7 @@ public abstract class AbstractBackend implements Backend {
         }
     }
 
-    private HostArray hostArray(Operand operand, CopyPolicy policy, Access access) {
+    BufferHostArray hostArray(Operand operand, CopyPolicy policy, Access access) {
         boolean writable = access == Access.WRITABLE;
         if (policy != CopyPolicy.ALWAYS) {
             HostStorage shared = capabilities.sharesHostMemory() ? shareWithHost(operand.storage()) : null;
@@ -459,15 +513,74 @@ public abstract class AbstractBackend implements Backend {
         }
     }
 
+
+    // =====================================================================================
+    // Sparse tensors.
+    // =====================================================================================
+
+    @Override
+    public final SparseTensor sparseCoo(Tensor indices, Tensor values, Shape denseShape) {
+        return sparse.coo(indices, values, denseShape);
+    }
+
+    @Override
+    public final SparseTensor sparseCsr(Tensor indptr, Tensor columns, Tensor values, Shape denseShape) {
+        return sparse.csr(indptr, columns, values, denseShape);
+    }
+
+    @Override
+    public final SparseTensor toSparse(Tensor dense) {
+        return sparse.fromDense(dense);
+    }
+
+    @Override
+    public final Tensor toDense(SparseTensor a, long maxElements) {
+        return sparse.toDense(a, maxElements);
+    }
+
+    @Override
+    public final SparseTensor coalesce(SparseTensor a) {
+        return sparse.coalesce(a);
+    }
+
+    @Override
+    public final Tensor matmul(SparseTensor a, Tensor b) {
+        return sparse.matmul(a, b);
+    }
+
+    @Override
+    public final SparseTensor add(SparseTensor a, SparseTensor b) {
+        return sparse.add(a, b);
+    }
+
+    @Override
+    public final SparseTensor multiply(SparseTensor a, Number scalar) {
+        return sparse.multiply(a, scalar);
+    }
+
+    @Override
+    public final SparseTensor transpose(SparseTensor a) {
+        return sparse.transpose(a);
+    }
+
+    @Override
+    public final Tensor sum(SparseTensor a, int axis) {
+        return sparse.sum(a, axis);
+    }
+
+    final SparseValue toSparseValue(BackendSparseTensor tensor, CopyPolicy policy, Access access) {
+        return sparse.toSparseValue(tensor, policy, access);
+    }
+
     // =====================================================================================
     // Shared rules.
     // =====================================================================================
 
-    private interface Kernel {
+    interface Kernel {
         void run(Operand result);
     }
 
-    private Tensor compute(DType dtype, Shape shape, Kernel kernel) {
+    Tensor compute(DType dtype, Shape shape, Kernel kernel) {
         Storage storage = allocate(byteSize(dtype, shape, "result shape"));
         try {
             if (shape.elementCount() > 0) {
@@ -480,15 +593,17 @@ public abstract class AbstractBackend implements Backend {
         return new BackendTensor(this, storage, dtype, shape);
     }
 
-    private BackendTensor own(Tensor tensor, String argument) {
+    BackendTensor own(Tensor tensor, String argument) {
         if (tensor == null) {
             throw new NullPointerException(argument + " must not be null");
         }
         if (tensor instanceof BackendTensor mine && mine.owner() == this) {
             return mine;
         }
-        throw new IllegalArgumentException(argument + " is a tensor of backend '" + tensor.backend().name()
-                + "' but this operation runs on backend '" + name + "'; move it with " + name
+        String owner = tensor.backend().name().equals(name) ? "another instance of backend '" + name + "'"
+                : "backend '" + tensor.backend().name() + "'";
+        throw new IllegalArgumentException(argument + " is a tensor of " + owner
+                + " but this operation runs on backend '" + name + "'; move it with " + name
                 + ".fromBuffer(" + argument + ".toHost().asByteBuffer(), " + argument + ".dtype(), " + argument
                 + ".shape())");
     }
@@ -504,7 +619,7 @@ public abstract class AbstractBackend implements Backend {
         }
     }
 
-    private void requireSupported(DType dtype, String argument) {
+    void requireSupported(DType dtype, String argument) {
         if (!capabilities.supports(dtype)) {
             throw new UnsupportedDTypeException(argument + " is " + dtype.displayName() + ", which backend " + name
                     + " does not support; it supports " + capabilities.supportedDTypes());

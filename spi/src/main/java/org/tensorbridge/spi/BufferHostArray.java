@@ -76,6 +76,11 @@ public final class BufferHostArray implements HostArray {
         this.elements = (readOnly ? buffer.asReadOnlyBuffer() : buffer).order(ByteOrder.nativeOrder());
     }
 
+    /** The storage this array holds a reference to; for toolkit classes that build views over the same memory. */
+    HostStorage storage() {
+        return storage;
+    }
+
     @Override
     public DType dtype() {
         return dtype;

@@ -9,7 +9,12 @@ import org.tensorbridge.CopyPolicy;
 import org.tensorbridge.HostArray;
 import org.tensorbridge.Sharing;
 import org.tensorbridge.Tensor;
+import org.tensorbridge.DType;
+import org.tensorbridge.Shape;
 import org.tensorbridge.spi.HostStorage;
+import org.tensorbridge.spi.Operand;
+import org.tensorbridge.spi.SparseOperand;
+import org.tensorbridge.spi.SparseParts;
 import org.tensorbridge.spi.Storage;
 
 /**
@@ -124,6 +129,44 @@ final class BrokenBackends {
         });
     }
 
+    /** coalesce() sorts but keeps duplicates (a transpose applied twice). */
+    static Backend coalesceKeepsDuplicates() {
+        return new HeapBackend("coalesce-keeps-duplicates", HeapBackend.fullCapabilities().build()) {
+            @Override
+            protected SparseParts coalesce(SparseOperand a) {
+                SparseParts once = transpose(a);
+                Shape swapped = Shape.of(a.denseShape().dim(1), a.denseShape().dim(0));
+                SparseOperand middle = new SparseOperand(
+                        new Operand(once.indices(), DType.INT64, Shape.of(once.nnz(), 2)),
+                        new Operand(once.values(), a.dtype(), Shape.of(once.nnz())), swapped, once.canonical());
+                try {
+                    return transpose(middle);
+                } finally {
+                    once.indices().release();
+                    once.values().release();
+                }
+            }
+        };
+    }
+
+    /** coalesce() goes through the dense form: right answers, but it allocates the dense size. */
+    static Backend densifyingCoalesce() {
+        return new HeapBackend("densifying-coalesce", HeapBackend.fullCapabilities().build()) {
+            @Override
+            protected SparseParts coalesce(SparseOperand a) {
+                long bytes = a.denseShape().elementCount() * a.dtype().byteWidth();
+                Storage dense = allocate(bytes);
+                try {
+                    Operand operand = new Operand(dense, a.dtype(), a.denseShape());
+                    toDense(a, operand);
+                    return toSparse(operand);
+                } finally {
+                    dense.release();
+                }
+            }
+        };
+    }
+
     abstract static class Kit extends BackendTck {
         abstract Backend broken();
 
@@ -172,6 +215,20 @@ final class BrokenBackends {
         @Override
         Backend broken() {
             return lyingCapability();
+        }
+    }
+
+    static class CoalesceKeepsDuplicatesKit extends Kit {
+        @Override
+        Backend broken() {
+            return coalesceKeepsDuplicates();
+        }
+    }
+
+    static class DensifyingCoalesceKit extends Kit {
+        @Override
+        Backend broken() {
+            return densifyingCoalesce();
         }
     }
 

@@ -8,6 +8,7 @@ import org.tensorbridge.Access;
 import org.tensorbridge.Backend;
 import org.tensorbridge.CopyPolicy;
 import org.tensorbridge.HostArray;
+import org.tensorbridge.SparseTensor;
 import org.tensorbridge.Tensor;
 
 /**
@@ -38,7 +39,10 @@ final class Forwarding {
                         return InvocationHandler.invokeDefault(proxy, method, args);
                     }
                     Object result = call(method, real, unwrap(args));
-                    return result instanceof Tensor tensor ? tensor(tensor, self[0], twist) : result;
+                    if (result instanceof Tensor tensor) {
+                        return tensor(tensor, self[0], twist);
+                    }
+                    return result instanceof SparseTensor sparse ? sparse(sparse, self[0]) : result;
                 });
         return self[0];
     }
@@ -46,6 +50,25 @@ final class Forwarding {
     private static Tensor tensor(Tensor real, Backend outer, Twist twist) {
         return (Tensor) Proxy.newProxyInstance(Tensor.class.getClassLoader(), new Class<?>[] {Tensor.class},
                 new TensorHandler(real, outer, twist));
+    }
+
+    /** Sparse tensors are not twisted; they only report the outer backend so their operations unwrap. */
+    private static SparseTensor sparse(SparseTensor real, Backend outer) {
+        return (SparseTensor) Proxy.newProxyInstance(SparseTensor.class.getClassLoader(),
+                new Class<?>[] {SparseTensor.class}, new SparseHandler(real, outer));
+    }
+
+    private record SparseHandler(SparseTensor real, Backend outer) implements InvocationHandler {
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+            if (method.getName().equals("backend")) {
+                return outer;
+            }
+            if (method.isDefault()) {
+                return InvocationHandler.invokeDefault(proxy, method, args);
+            }
+            return call(method, real, args);
+        }
     }
 
     private record TensorHandler(Tensor real, Backend outer, Twist twist) implements InvocationHandler {
@@ -80,9 +103,13 @@ final class Forwarding {
         }
         Object[] unwrapped = args.clone();
         for (int i = 0; i < unwrapped.length; i++) {
-            if (unwrapped[i] != null && Proxy.isProxyClass(unwrapped[i].getClass())
-                    && Proxy.getInvocationHandler(unwrapped[i]) instanceof TensorHandler handler) {
-                unwrapped[i] = handler.real();
+            if (unwrapped[i] != null && Proxy.isProxyClass(unwrapped[i].getClass())) {
+                InvocationHandler handler = Proxy.getInvocationHandler(unwrapped[i]);
+                if (handler instanceof TensorHandler tensor) {
+                    unwrapped[i] = tensor.real();
+                } else if (handler instanceof SparseHandler sparse) {
+                    unwrapped[i] = sparse.real();
+                }
             }
         }
         return unwrapped;

@@ -103,6 +103,16 @@ class KitSelfTest {
     }
 
     @Test
+    void aCoalesceThatKeepsDuplicatesIsCaught() {
+        assertCaught(BrokenBackends.CoalesceKeepsDuplicatesKit.class, "10.2", "coalesce()");
+    }
+
+    @Test
+    void aSparseOperationThatDensifiesIsCaught() {
+        assertCaught(BrokenBackends.DensifyingCoalesceKit.class, "10.8", "dense");
+    }
+
+    @Test
     void anUnmetShouldRuleIsAbortedNotFailed() {
         List<Verdict> verdicts = run(BrokenBackends.ReportsColumnMajorStridesKit.class);
         List<Verdict> strides = verdicts.stream().filter(v -> v.rule().equals("1.9")).toList();
