@@ -338,70 +338,65 @@ public final class BufferHostArray implements HostArray {
         view().asDoubleBuffer().get(destination, 0, n);
     }
 
-    private int length() {
+    /** The element count, after the closed check and then the dtype check, in the order every accessor uses. */
+    private int length(DType... accepted) {
         ensureOpen();
+        requireDType(accepted);
         return (int) shape.elementCount();
     }
 
     @Override
     public boolean[] toBooleanArray() {
-        requireDType(DType.BOOL);
-        boolean[] out = new boolean[length()];
+        boolean[] out = new boolean[length(DType.BOOL)];
         copyTo(out);
         return out;
     }
 
     @Override
     public byte[] toByteArray() {
-        requireDType(DType.INT8, DType.UINT8);
-        byte[] out = new byte[length()];
+        byte[] out = new byte[length(DType.INT8, DType.UINT8)];
         copyTo(out);
         return out;
     }
 
     @Override
     public short[] toShortArray() {
-        requireDType(DType.INT16);
-        short[] out = new short[length()];
+        short[] out = new short[length(DType.INT16)];
         copyTo(out);
         return out;
     }
 
     @Override
     public int[] toIntArray() {
-        requireDType(DType.INT32);
-        int[] out = new int[length()];
+        int[] out = new int[length(DType.INT32)];
         copyTo(out);
         return out;
     }
 
     @Override
     public long[] toLongArray() {
-        requireDType(DType.INT64);
-        long[] out = new long[length()];
+        long[] out = new long[length(DType.INT64)];
         copyTo(out);
         return out;
     }
 
     @Override
     public float[] toFloatArray() {
-        requireDType(DType.FLOAT32, DType.FLOAT16, DType.BFLOAT16);
-        float[] out = new float[length()];
+        float[] out = new float[length(DType.FLOAT32, DType.FLOAT16, DType.BFLOAT16)];
         copyTo(out);
         return out;
     }
 
     @Override
     public double[] toDoubleArray() {
-        requireDType(DType.FLOAT64);
-        double[] out = new double[length()];
+        double[] out = new double[length(DType.FLOAT64)];
         copyTo(out);
         return out;
     }
 
     @Override
     public double[] convertToDoubleArray() {
-        double[] out = new double[length()];
+        double[] out = new double[length(DType.values())];
         for (int i = 0; i < out.length; i++) {
             out[i] = readAsDouble(i * dtype.byteWidth());
         }

@@ -32,10 +32,11 @@ final class ScalarCodec {
             case INT16 -> out.putShort((short) integral(value, dtype, argument, Short.MIN_VALUE, Short.MAX_VALUE));
             case INT32 -> out.putInt((int) integral(value, dtype, argument, Integer.MIN_VALUE, Integer.MAX_VALUE));
             case INT64 -> out.putLong(integral(value, dtype, argument, Long.MIN_VALUE, Long.MAX_VALUE));
-            case FLOAT16 -> out.putShort(Float16.fromFloat((float) floating(value, dtype, argument, 65504.0)));
-            case BFLOAT16 -> out.putShort(BFloat16.fromFloat((float) floating(value, dtype, argument, Float.MAX_VALUE)));
-            case FLOAT32 -> out.putFloat((float) floating(value, dtype, argument, Float.MAX_VALUE));
-            case FLOAT64 -> out.putDouble(floating(value, dtype, argument, Double.MAX_VALUE));
+            case FLOAT16 -> out.putShort(finite(Float16.fromFloat(roundToOdd(value.doubleValue())), value, dtype, argument));
+            case BFLOAT16 -> out.putShort(finite(BFloat16.fromFloat(roundToOdd(value.doubleValue())), value, dtype,
+                    argument));
+            case FLOAT32 -> out.putFloat(finite((float) value.doubleValue(), value, dtype, argument));
+            case FLOAT64 -> out.putDouble(finite(value.doubleValue(), value, dtype, argument));
             default -> throw new AssertionError(dtype);
         }
         return out.flip();
@@ -61,6 +62,16 @@ final class ScalarCodec {
                 throw outOfRange(value, dtype, argument, min, max);
             }
             asLong = stripped.longValueExact();
+        } else if (!(value instanceof Double || value instanceof Float)) {
+            // Any other Number (LongAdder, a user's type): read it exactly from its decimal text when it has one.
+            BigDecimal exact;
+            try {
+                exact = new BigDecimal(value.toString());
+            } catch (NumberFormatException noDecimalText) {
+                throw new DTypeMismatchException(argument + " is a " + value.getClass().getName() + " whose value "
+                        + "cannot be read exactly; pass a Long, Integer or BigInteger");
+            }
+            return integral(exact, dtype, argument, min, max);
         } else {
             double d = value.doubleValue();
             if (Double.isNaN(d) || Double.isInfinite(d) || d != Math.rint(d)) {
@@ -87,15 +98,41 @@ final class ScalarCodec {
                 + " [" + min + ", " + max + "]; cast the tensor to a wider dtype first");
     }
 
-    /** The value as a double, refusing a finite value that the dtype would turn into an infinity. */
-    private static double floating(Number value, DType dtype, String argument, double max) {
-        double d = value.doubleValue();
-        boolean infiniteInput = (value instanceof Double v && v.isInfinite()) || (value instanceof Float f && f.isInfinite());
-        if (!Double.isNaN(d) && !infiniteInput && (Double.isInfinite(d) || Math.abs(d) > max)) {
-            throw new DTypeMismatchException(argument + " is " + value + ", beyond the largest finite "
-                    + dtype.displayName() + " (" + max + ")" + (dtype == DType.FLOAT64 ? "" : "; cast the tensor to "
-                    + "float64 first"));
+    /**
+     * {@code value} rounded to float "to odd" (truncated, with the last bit set when inexact), so that
+     * rounding the float again to half or bfloat16 gives the correctly rounded result: one rounding,
+     * not two.
+     */
+    private static float roundToOdd(double value) {
+        float nearest = (float) value;
+        if ((double) nearest == value || Float.isInfinite(nearest) || Double.isNaN(value)) {
+            return nearest;
         }
-        return d;
+        int bits = Float.floatToRawIntBits(nearest);
+        if (Math.abs((double) nearest) > Math.abs(value)) {
+            bits--; // one step toward zero: the truncated value
+        }
+        return Float.intBitsToFloat(bits | 1);
+    }
+
+    private static short finite(short bits, Number value, DType dtype, String argument) {
+        float decoded = dtype == DType.FLOAT16 ? Float16.toFloat(bits) : BFloat16.toFloat(bits);
+        finite((double) decoded, value, dtype, argument);
+        return bits;
+    }
+
+    private static float finite(float encoded, Number value, DType dtype, String argument) {
+        finite((double) encoded, value, dtype, argument);
+        return encoded;
+    }
+
+    /** Refuses a finite value that became infinite in {@code dtype}; infinities and NaN pass as they are. */
+    private static double finite(double encoded, Number value, DType dtype, String argument) {
+        boolean infiniteInput = (value instanceof Double v && v.isInfinite()) || (value instanceof Float f && f.isInfinite());
+        if (Double.isInfinite(encoded) && !infiniteInput) {
+            throw new DTypeMismatchException(argument + " is " + value + ", beyond the largest finite "
+                    + dtype.displayName() + (dtype == DType.FLOAT64 ? "" : "; cast the tensor to float64 first"));
+        }
+        return encoded;
     }
 }

@@ -615,7 +615,7 @@ class CpuBadInputTest {
                 }),
                 bad("matmul with a null a", NullPointerException.class, "a", () -> {
                     try (Tensor b = CPU.ones(DType.FLOAT32, Shape.of(2, 2))) {
-                        CPU.matmul(null, b).close();
+                        CPU.matmul((Tensor) null, b).close();
                     }
                 }),
                 bad("add with a b of another backend", IllegalArgumentException.class, "b is a tensor of backend",
