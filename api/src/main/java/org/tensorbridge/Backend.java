@@ -50,7 +50,19 @@ public interface Backend {
      *
      * @throws ShapeMismatchException if {@code remaining()} is not the shape's byte size
      */
-    Tensor fromBuffer(ByteBuffer data, DType dtype, Shape shape, CopyPolicy policy);
+    default Tensor fromBuffer(ByteBuffer data, DType dtype, Shape shape, CopyPolicy policy) {
+        return fromBuffer(data, dtype, shape, policy, null);
+    }
+
+    /**
+     * {@link #fromBuffer(ByteBuffer, DType, Shape, CopyPolicy)} over memory that someone else frees,
+     * such as an Arrow buffer or a file mapping: {@code owner} is closed exactly once, when the last
+     * holder of the wrapped memory (the tensor, its views, host arrays over it) is closed, or at once
+     * if the data was copied or the call failed. A null owner means the buffer's own lifetime is
+     * enough. While the memory is held, reads through host arrays over it never touch freed memory;
+     * a {@code ByteBuffer} taken from such a host array must not be used after that array is closed.
+     */
+    Tensor fromBuffer(ByteBuffer data, DType dtype, Shape shape, CopyPolicy policy, AutoCloseable owner);
 
     /** {@code fromBuffer(data, dtype, shape, CopyPolicy.IF_NEEDED)}. */
     default Tensor fromBuffer(ByteBuffer data, DType dtype, Shape shape) {

@@ -108,4 +108,59 @@ public final class FakeBackend implements Backend {
     private UnsupportedOperationException unsupported() {
         return new UnsupportedOperationException("the fake backend '" + name + "' has no tensors");
     }
+
+    @Override
+    public Tensor fromBuffer(ByteBuffer data, DType dtype, Shape shape, CopyPolicy policy, AutoCloseable owner) {
+        throw unsupported();
+    }
+
+    @Override
+    public SparseTensor sparseCoo(Tensor indices, Tensor values, Shape denseShape) {
+        throw unsupported();
+    }
+
+    @Override
+    public SparseTensor sparseCsr(Tensor indptr, Tensor columns, Tensor values, Shape denseShape) {
+        throw unsupported();
+    }
+
+    @Override
+    public SparseTensor toSparse(Tensor dense) {
+        throw unsupported();
+    }
+
+    @Override
+    public Tensor toDense(SparseTensor a, long maxElements) {
+        throw unsupported();
+    }
+
+    @Override
+    public SparseTensor coalesce(SparseTensor a) {
+        throw unsupported();
+    }
+
+    @Override
+    public Tensor matmul(SparseTensor a, Tensor b) {
+        throw unsupported();
+    }
+
+    @Override
+    public SparseTensor add(SparseTensor a, SparseTensor b) {
+        throw unsupported();
+    }
+
+    @Override
+    public SparseTensor multiply(SparseTensor a, Number scalar) {
+        throw unsupported();
+    }
+
+    @Override
+    public SparseTensor transpose(SparseTensor a) {
+        throw unsupported();
+    }
+
+    @Override
+    public Tensor sum(SparseTensor a, int axis) {
+        throw unsupported();
+    }
 }

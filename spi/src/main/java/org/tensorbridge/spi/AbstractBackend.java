@@ -275,7 +275,20 @@ public abstract class AbstractBackend implements Backend {
     // =====================================================================================
 
     @Override
-    public final Tensor fromBuffer(ByteBuffer data, DType dtype, Shape shape, CopyPolicy policy) {
+    public final Tensor fromBuffer(ByteBuffer data, DType dtype, Shape shape, CopyPolicy policy, AutoCloseable owner) {
+        boolean ownerTaken = false;
+        try {
+            Tensor tensor = createFromBuffer(data, dtype, shape, policy, owner);
+            ownerTaken = owner != null && tensor instanceof BackendTensor t && t.wrapsForeignMemory();
+            return tensor;
+        } finally {
+            if (owner != null && !ownerTaken) {
+                HostStorage.closeOwner(owner);
+            }
+        }
+    }
+
+    private Tensor createFromBuffer(ByteBuffer data, DType dtype, Shape shape, CopyPolicy policy, AutoCloseable owner) {
         Objects.requireNonNull(data, "data must not be null");
         Objects.requireNonNull(dtype, "dtype must not be null");
         Objects.requireNonNull(shape, "shape must not be null; use Shape.scalar() for rank 0");
@@ -290,7 +303,7 @@ public abstract class AbstractBackend implements Backend {
         if (policy != CopyPolicy.ALWAYS) {
             String refusal = wrapRefusal(data);
             if (refusal == null) {
-                Storage wrapped = wrapHostBuffer(HostStorage.wrap(data, ledger));
+                Storage wrapped = wrapHostBuffer(HostStorage.wrap(data, ledger, owner));
                 return new BackendTensor(this, wrapped, dtype, shape);
             }
             if (policy == CopyPolicy.NEVER) {

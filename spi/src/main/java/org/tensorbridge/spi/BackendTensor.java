@@ -55,6 +55,11 @@ final class BackendTensor implements Tensor {
         return backend;
     }
 
+    /** True if the tensor's memory belongs to someone else, who is told when it is released. */
+    boolean wrapsForeignMemory() {
+        return storage instanceof HostStorage host && host.isForeign();
+    }
+
     @Override
     public HostArray toHost(CopyPolicy policy, Access access) {
         return backend.toHost(this, policy, access);

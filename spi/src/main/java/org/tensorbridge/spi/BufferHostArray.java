@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.tensorbridge.BFloat16;
 import org.tensorbridge.ClosedResourceException;
 import org.tensorbridge.DType;
@@ -23,9 +24,11 @@ import org.tensorbridge.Sharing;
  * {@link HostStorage} with the sharing report it was created with.
  *
  * <p>It holds one reference to its storage, taken by whoever created it and released by
- * {@link #close()}. Reads racing with {@code close()} return the element or throw
- * {@link ClosedResourceException}; they never touch freed memory because the array keeps its own
- * buffer object, which keeps the bytes reachable (see {@link HostStorage}).
+ * {@link #close()} — or, if reads or writes are in flight then, by the last of them. So an access
+ * racing with {@code close()} returns the element or throws {@link ClosedResourceException}, and
+ * never touches released memory, even foreign memory that its owner frees on release. A buffer from
+ * {@link #asByteBuffer()} is outside this guard: over this library's own memory it stays safe (see
+ * {@link HostStorage}); over foreign memory it must not be used after close.
  *
  * <p>Thread-safe as {@link HostArray} describes.
  */
@@ -43,6 +46,9 @@ public final class BufferHostArray implements HostArray {
     private final long bytesCopied;
     private final boolean readOnly;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean released = new AtomicBoolean();
+    /** Reads and writes in progress; the memory is released only when none is (see {@link #close()}). */
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     /**
      * A host array over {@code storage}, which must already be retained for this array; the array
@@ -118,8 +124,13 @@ public final class BufferHostArray implements HostArray {
 
     @Override
     public ByteBuffer asByteBuffer() {
-        ensureOpen();
-        return elements.duplicate().order(ByteOrder.nativeOrder());
+        enter();
+        try {
+            ensureOpen();
+            return elements.duplicate().order(ByteOrder.nativeOrder());
+        } finally {
+            exit();
+        }
     }
 
     // ---- element access ----
@@ -171,48 +182,88 @@ public final class BufferHostArray implements HostArray {
 
     @Override
     public boolean getBoolean(long... index) {
-        return elements.get(offset(index, DType.BOOL)) != 0;
+        enter();
+        try {
+            return elements.get(offset(index, DType.BOOL)) != 0;
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public byte getByte(long... index) {
-        return elements.get(offset(index, DType.INT8, DType.UINT8));
+        enter();
+        try {
+            return elements.get(offset(index, DType.INT8, DType.UINT8));
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public short getShort(long... index) {
-        return elements.getShort(offset(index, DType.INT16));
+        enter();
+        try {
+            return elements.getShort(offset(index, DType.INT16));
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public int getInt(long... index) {
-        return elements.getInt(offset(index, DType.INT32));
+        enter();
+        try {
+            return elements.getInt(offset(index, DType.INT32));
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public long getLong(long... index) {
-        return elements.getLong(offset(index, DType.INT64));
+        enter();
+        try {
+            return elements.getLong(offset(index, DType.INT64));
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public float getFloat(long... index) {
-        int at = offset(index, DType.FLOAT32, DType.FLOAT16, DType.BFLOAT16);
-        return switch (dtype) {
-            case FLOAT16 -> Float16.toFloat(elements.getShort(at));
-            case BFLOAT16 -> BFloat16.toFloat(elements.getShort(at));
-            default -> elements.getFloat(at);
-        };
+        enter();
+        try {
+            int at = offset(index, DType.FLOAT32, DType.FLOAT16, DType.BFLOAT16);
+            return switch (dtype) {
+                case FLOAT16 -> Float16.toFloat(elements.getShort(at));
+                case BFLOAT16 -> BFloat16.toFloat(elements.getShort(at));
+                default -> elements.getFloat(at);
+            };
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public double getDouble(long... index) {
-        return elements.getDouble(offset(index, DType.FLOAT64));
+        enter();
+        try {
+            return elements.getDouble(offset(index, DType.FLOAT64));
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public double getAsDouble(long... index) {
-        ensureOpen();
-        return readAsDouble(byteOffset(index));
+        enter();
+        try {
+            ensureOpen();
+            return readAsDouble(byteOffset(index));
+        } finally {
+            exit();
+        }
     }
 
     private double readAsDouble(int at) {
@@ -232,42 +283,77 @@ public final class BufferHostArray implements HostArray {
 
     @Override
     public void setBoolean(boolean value, long... index) {
-        elements.put(writableOffset(index, DType.BOOL), (byte) (value ? 1 : 0));
+        enter();
+        try {
+            elements.put(writableOffset(index, DType.BOOL), (byte) (value ? 1 : 0));
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public void setByte(byte value, long... index) {
-        elements.put(writableOffset(index, DType.INT8, DType.UINT8), value);
+        enter();
+        try {
+            elements.put(writableOffset(index, DType.INT8, DType.UINT8), value);
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public void setShort(short value, long... index) {
-        elements.putShort(writableOffset(index, DType.INT16), value);
+        enter();
+        try {
+            elements.putShort(writableOffset(index, DType.INT16), value);
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public void setInt(int value, long... index) {
-        elements.putInt(writableOffset(index, DType.INT32), value);
+        enter();
+        try {
+            elements.putInt(writableOffset(index, DType.INT32), value);
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public void setLong(long value, long... index) {
-        elements.putLong(writableOffset(index, DType.INT64), value);
+        enter();
+        try {
+            elements.putLong(writableOffset(index, DType.INT64), value);
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public void setFloat(float value, long... index) {
-        int at = writableOffset(index, DType.FLOAT32, DType.FLOAT16, DType.BFLOAT16);
-        switch (dtype) {
-            case FLOAT16 -> elements.putShort(at, Float16.fromFloat(value));
-            case BFLOAT16 -> elements.putShort(at, BFloat16.fromFloat(value));
-            default -> elements.putFloat(at, value);
+        enter();
+        try {
+            int at = writableOffset(index, DType.FLOAT32, DType.FLOAT16, DType.BFLOAT16);
+            switch (dtype) {
+                case FLOAT16 -> elements.putShort(at, Float16.fromFloat(value));
+                case BFLOAT16 -> elements.putShort(at, BFloat16.fromFloat(value));
+                default -> elements.putFloat(at, value);
+            }
+        } finally {
+            exit();
         }
     }
 
     @Override
     public void setDouble(double value, long... index) {
-        elements.putDouble(writableOffset(index, DType.FLOAT64), value);
+        enter();
+        try {
+            elements.putDouble(writableOffset(index, DType.FLOAT64), value);
+        } finally {
+            exit();
+        }
     }
 
     // ---- bulk copies ----
@@ -289,53 +375,88 @@ public final class BufferHostArray implements HostArray {
 
     @Override
     public void copyTo(boolean[] destination) {
-        int n = count(destination.length, DType.BOOL);
-        for (int i = 0; i < n; i++) {
-            destination[i] = elements.get(i) != 0;
+        enter();
+        try {
+            int n = count(destination.length, DType.BOOL);
+            for (int i = 0; i < n; i++) {
+                destination[i] = elements.get(i) != 0;
+            }
+        } finally {
+            exit();
         }
     }
 
     @Override
     public void copyTo(byte[] destination) {
-        int n = count(destination.length, DType.INT8, DType.UINT8);
-        view().get(destination, 0, n);
+        enter();
+        try {
+            int n = count(destination.length, DType.INT8, DType.UINT8);
+            view().get(destination, 0, n);
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public void copyTo(short[] destination) {
-        int n = count(destination.length, DType.INT16);
-        view().asShortBuffer().get(destination, 0, n);
+        enter();
+        try {
+            int n = count(destination.length, DType.INT16);
+            view().asShortBuffer().get(destination, 0, n);
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public void copyTo(int[] destination) {
-        int n = count(destination.length, DType.INT32);
-        view().asIntBuffer().get(destination, 0, n);
+        enter();
+        try {
+            int n = count(destination.length, DType.INT32);
+            view().asIntBuffer().get(destination, 0, n);
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public void copyTo(long[] destination) {
-        int n = count(destination.length, DType.INT64);
-        view().asLongBuffer().get(destination, 0, n);
+        enter();
+        try {
+            int n = count(destination.length, DType.INT64);
+            view().asLongBuffer().get(destination, 0, n);
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public void copyTo(float[] destination) {
-        int n = count(destination.length, DType.FLOAT32, DType.FLOAT16, DType.BFLOAT16);
-        if (dtype == DType.FLOAT32) {
-            view().asFloatBuffer().get(destination, 0, n);
-            return;
-        }
-        for (int i = 0; i < n; i++) {
-            short bits = elements.getShort(i * 2);
-            destination[i] = dtype == DType.FLOAT16 ? Float16.toFloat(bits) : BFloat16.toFloat(bits);
+        enter();
+        try {
+            int n = count(destination.length, DType.FLOAT32, DType.FLOAT16, DType.BFLOAT16);
+            if (dtype == DType.FLOAT32) {
+                view().asFloatBuffer().get(destination, 0, n);
+                return;
+            }
+            for (int i = 0; i < n; i++) {
+                short bits = elements.getShort(i * 2);
+                destination[i] = dtype == DType.FLOAT16 ? Float16.toFloat(bits) : BFloat16.toFloat(bits);
+            }
+        } finally {
+            exit();
         }
     }
 
     @Override
     public void copyTo(double[] destination) {
-        int n = count(destination.length, DType.FLOAT64);
-        view().asDoubleBuffer().get(destination, 0, n);
+        enter();
+        try {
+            int n = count(destination.length, DType.FLOAT64);
+            view().asDoubleBuffer().get(destination, 0, n);
+        } finally {
+            exit();
+        }
     }
 
     /** The element count, after the closed check and then the dtype check, in the order every accessor uses. */
@@ -347,68 +468,113 @@ public final class BufferHostArray implements HostArray {
 
     @Override
     public boolean[] toBooleanArray() {
-        boolean[] out = new boolean[length(DType.BOOL)];
-        copyTo(out);
-        return out;
+        enter();
+        try {
+            boolean[] out = new boolean[length(DType.BOOL)];
+            copyTo(out);
+            return out;
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public byte[] toByteArray() {
-        byte[] out = new byte[length(DType.INT8, DType.UINT8)];
-        copyTo(out);
-        return out;
+        enter();
+        try {
+            byte[] out = new byte[length(DType.INT8, DType.UINT8)];
+            copyTo(out);
+            return out;
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public short[] toShortArray() {
-        short[] out = new short[length(DType.INT16)];
-        copyTo(out);
-        return out;
+        enter();
+        try {
+            short[] out = new short[length(DType.INT16)];
+            copyTo(out);
+            return out;
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public int[] toIntArray() {
-        int[] out = new int[length(DType.INT32)];
-        copyTo(out);
-        return out;
+        enter();
+        try {
+            int[] out = new int[length(DType.INT32)];
+            copyTo(out);
+            return out;
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public long[] toLongArray() {
-        long[] out = new long[length(DType.INT64)];
-        copyTo(out);
-        return out;
+        enter();
+        try {
+            long[] out = new long[length(DType.INT64)];
+            copyTo(out);
+            return out;
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public float[] toFloatArray() {
-        float[] out = new float[length(DType.FLOAT32, DType.FLOAT16, DType.BFLOAT16)];
-        copyTo(out);
-        return out;
+        enter();
+        try {
+            float[] out = new float[length(DType.FLOAT32, DType.FLOAT16, DType.BFLOAT16)];
+            copyTo(out);
+            return out;
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public double[] toDoubleArray() {
-        double[] out = new double[length(DType.FLOAT64)];
-        copyTo(out);
-        return out;
+        enter();
+        try {
+            double[] out = new double[length(DType.FLOAT64)];
+            copyTo(out);
+            return out;
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public double[] convertToDoubleArray() {
-        double[] out = new double[length(DType.values())];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = readAsDouble(i * dtype.byteWidth());
+        enter();
+        try {
+            double[] out = new double[length(DType.values())];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = readAsDouble(i * dtype.byteWidth());
+            }
+            return out;
+        } finally {
+            exit();
         }
-        return out;
     }
 
     @Override
     public String formatValues() {
-        ensureOpen();
-        StringBuilder text = new StringBuilder();
-        formatAxis(text, 0, 0);
-        return text.toString();
+        enter();
+        try {
+            ensureOpen();
+            StringBuilder text = new StringBuilder();
+            formatAxis(text, 0, 0);
+            return text.toString();
+        } finally {
+            exit();
+        }
     }
 
     private void formatAxis(StringBuilder text, int axis, long linear) {
@@ -441,18 +607,47 @@ public final class BufferHostArray implements HostArray {
         return closed.get();
     }
 
+    /**
+     * Marks the array closed; its reference to the memory is released at once, or by the last access
+     * still in flight, so that no read or write through this array ever touches released memory (which,
+     * for foreign memory such as an Arrow buffer, may already be freed by its owner).
+     */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
+        if (closed.compareAndSet(false, true) && inFlight.get() == 0) {
+            releaseOnce();
+        }
+    }
+
+    private void enter() {
+        inFlight.incrementAndGet();
+        if (closed.get()) {
+            exit();
+            throw closedException();
+        }
+    }
+
+    private void exit() {
+        if (inFlight.decrementAndGet() == 0 && closed.get()) {
+            releaseOnce();
+        }
+    }
+
+    private void releaseOnce() {
+        if (released.compareAndSet(false, true)) {
             storage.release();
         }
     }
 
     private void ensureOpen() {
         if (closed.get()) {
-            throw new ClosedResourceException("this host array (" + dtype.displayName() + shape + ", " + sharing
-                    + ") was closed; read it before closing, or convert the tensor again");
+            throw closedException();
         }
+    }
+
+    private ClosedResourceException closedException() {
+        return new ClosedResourceException("this host array (" + dtype.displayName() + shape + ", " + sharing
+                + ") was closed; read it before closing, or convert the tensor again");
     }
 
     /** {@code int32[2, 2] SHARED read-only, 0 bytes copied, from cpu(...)}. */

@@ -19,11 +19,14 @@ import java.nio.ByteOrder;
 public final class HostStorage extends Storage {
     private final ByteBuffer memory;
     private final boolean readOnly;
+    private final AutoCloseable owner;
 
-    private HostStorage(ByteBuffer memory, boolean readOnly, MemoryLedger ledger, String description) {
+    private HostStorage(ByteBuffer memory, boolean readOnly, MemoryLedger ledger, String description,
+            AutoCloseable owner) {
         super(memory.capacity(), ledger, description);
         this.memory = memory;
         this.readOnly = readOnly;
+        this.owner = owner;
     }
 
     /**
@@ -36,7 +39,7 @@ public final class HostStorage extends Storage {
             throw new IllegalArgumentException("byteSize is " + byteSize + "; host memory blocks hold 0 to "
                     + Integer.MAX_VALUE + " bytes. Split the tensor into smaller ones");
         }
-        return new HostStorage(ByteBuffer.allocateDirect((int) byteSize), false, ledger, "host memory");
+        return new HostStorage(ByteBuffer.allocateDirect((int) byteSize), false, ledger, "host memory", null);
     }
 
     /**
@@ -46,10 +49,39 @@ public final class HostStorage extends Storage {
      * @throws IllegalArgumentException if the buffer is not direct
      */
     public static HostStorage wrap(ByteBuffer buffer, MemoryLedger ledger) {
+        return wrap(buffer, ledger, null);
+    }
+
+    /**
+     * Wraps memory that {@code owner} frees: {@code owner} is closed once, when this block is freed
+     * (the last holder released it). A null owner means the buffer's own lifetime is enough.
+     *
+     * @throws IllegalArgumentException if the buffer is not direct
+     */
+    public static HostStorage wrap(ByteBuffer buffer, MemoryLedger ledger, AutoCloseable owner) {
         if (!buffer.isDirect()) {
             throw new IllegalArgumentException("buffer is a heap buffer; only direct buffers can be wrapped without a copy");
         }
-        return new HostStorage(buffer.slice(), buffer.isReadOnly(), ledger, "wrapped caller buffer");
+        return new HostStorage(buffer.slice(), buffer.isReadOnly(), ledger,
+                owner == null ? "wrapped caller buffer" : "wrapped foreign memory", owner);
+    }
+
+    /**
+     * True if someone else frees the memory: readers must hold a reference for each read, since the
+     * bytes may be gone once the block is freed.
+     */
+    public boolean isForeign() {
+        return owner != null;
+    }
+
+    /** Closes a foreign memory owner; a failure is logged, never thrown, since it happens inside close(). */
+    static void closeOwner(AutoCloseable owner) {
+        try {
+            owner.close();
+        } catch (Exception e) {
+            System.getLogger(HostStorage.class.getName()).log(System.Logger.Level.WARNING,
+                    "tensorbridge: closing the owner of wrapped memory failed", e);
+        }
     }
 
     /**
@@ -67,6 +99,9 @@ public final class HostStorage extends Storage {
 
     @Override
     protected void free() {
-        // Nothing to do: see the class comment. The ledger has already been told by release().
+        // Our own memory is left to the JDK (see the class comment); foreign memory goes back to its owner.
+        if (owner != null) {
+            closeOwner(owner);
+        }
     }
 }

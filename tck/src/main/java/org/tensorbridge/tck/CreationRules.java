@@ -85,4 +85,46 @@ public interface CreationRules extends KitContext {
             assertArrayEquals(expected, fixtures().values(tensor), dtype.displayName() + " constant from a Java array");
         }
     }
+
+    @Test
+    @ConformanceRule("8.4")
+    default void ownerIsClosedOnceWhenTheMemoryIsReleased() {
+        java.util.concurrent.atomic.AtomicInteger closes = new java.util.concurrent.atomic.AtomicInteger();
+        AutoCloseable owner = closes::incrementAndGet;
+        ByteBuffer buffer = Elements.buffer(DType.FLOAT32, new double[] {1, 2, 3, 4});
+        Tensor tensor = backend().fromBuffer(buffer, DType.FLOAT32, Shape.of(4), CopyPolicy.IF_NEEDED, owner);
+        if (!declared().wrapsHostBuffers()) {
+            tensor.close();
+            assertEquals(1, closes.get(), "the data was copied, so the owner must be closed at once, and once");
+            return;
+        }
+        Tensor view = tensor.reshape(2, 2);
+        org.tensorbridge.HostArray host = view.toHost();
+        tensor.close();
+        view.close();
+        assertEquals(0, closes.get(), "the owner was closed while a host array still holds the memory");
+        assertEquals(4.0, host.getAsDouble(1, 1), "the host array after its tensor and view were closed");
+        host.close();
+        host.close();
+        assertEquals(1, closes.get(), "the owner must be closed exactly once, when the last holder closes");
+        AtomicIntegerOwner failed = new AtomicIntegerOwner();
+        assertThrows(org.tensorbridge.ShapeMismatchException.class, () -> backend().fromBuffer(
+                Elements.buffer(DType.FLOAT32, new double[] {1, 2}), DType.FLOAT32, Shape.of(3), CopyPolicy.NEVER,
+                failed).close(), "a buffer too short for its shape");
+        assertEquals(1, failed.closes.get(), "a failed call must close the owner it was given");
+        AtomicIntegerOwner copied = new AtomicIntegerOwner();
+        backend().fromBuffer(Elements.buffer(DType.FLOAT32, new double[] {1}), DType.FLOAT32, Shape.of(1),
+                CopyPolicy.ALWAYS, copied).close();
+        assertEquals(1, copied.closes.get(), "a copied buffer's owner must be closed once");
+    }
+
+    /** Counts closes. */
+    final class AtomicIntegerOwner implements AutoCloseable {
+        final java.util.concurrent.atomic.AtomicInteger closes = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public void close() {
+            closes.incrementAndGet();
+        }
+    }
 }

@@ -211,4 +211,54 @@ public interface LifetimeRules extends KitContext {
             fail("the reshaped view died with its source: " + e.getMessage());
         }
     }
+
+    @Test
+    @ConformanceRule("3.7")
+    default void readsNeverSeeMemoryItsOwnerFreed() throws InterruptedException {
+        int size = 256;
+        double[] values = Elements.sequence(DType.FLOAT32, size);
+        ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (int round = 0; round < 300 && System.nanoTime() < deadline && unexpected.isEmpty(); round++) {
+            java.nio.ByteBuffer memory = Elements.buffer(DType.FLOAT32, values);
+            // The owner "frees" the memory by poisoning it, which a read of freed memory would see.
+            AutoCloseable owner = () -> {
+                for (int i = 0; i < size; i++) {
+                    memory.putFloat(i * Float.BYTES, Float.NaN);
+                }
+            };
+            Tensor tensor = backend().fromBuffer(memory, DType.FLOAT32, Shape.of(size), CopyPolicy.IF_NEEDED, owner);
+            HostArray host = tensor.toHost(CopyPolicy.IF_NEEDED);
+            tensor.close();
+            CountDownLatch reading = new CountDownLatch(1);
+            Thread reader = new Thread(() -> {
+                try {
+                    // Whole-array reads keep an access in flight for a long stretch, so close() lands inside one.
+                    while (true) {
+                        double[] read = host.convertToDoubleArray();
+                        reading.countDown();
+                        for (int k = 0; k < size; k++) {
+                            if (read[k] != values[k]) {
+                                unexpected.add(new AssertionError("element " + k + " read " + read[k] + " after its "
+                                        + "owner freed the memory (expected " + values[k] + ")"));
+                                return;
+                            }
+                        }
+                    }
+                } catch (ClosedResourceException documented) {
+                    // Closed: the documented outcome.
+                } catch (Throwable t) {
+                    unexpected.add(t);
+                }
+            });
+            reader.start();
+            reading.await(10, TimeUnit.SECONDS);
+            host.close();
+            reader.join(TimeUnit.SECONDS.toMillis(10));
+        }
+        if (!unexpected.isEmpty()) {
+            throw new AssertionError("a read racing with close saw freed memory or failed unexpectedly: "
+                    + unexpected.peek(), unexpected.peek());
+        }
+    }
 }
