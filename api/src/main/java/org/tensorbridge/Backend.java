@@ -442,4 +442,20 @@ public interface Backend {
 
     /** The sum along {@code axis}: a dense tensor of the dense shape without that axis. */
     Tensor sum(SparseTensor a, int axis);
+
+    // ---- graphs ----
+
+    /** A new, empty graph whose sessions run on this backend. The caller closes it. */
+    Graph newGraph();
+
+    /**
+     * A tensor of any rectangular Java primitive array of rank 1 to 4 ({@code boolean} to
+     * {@code double}), as TensorFlow's {@code constant(list)}: {@code constantOf(new int[][] {{1, 2}})}.
+     *
+     * @throws IllegalArgumentException if {@code javaArray} is not a primitive array
+     * @throws ShapeMismatchException if it is ragged
+     */
+    default Tensor constantOf(Object javaArray) {
+        return fromEncoded(JavaArrays.nested(javaArray));
+    }
 }

@@ -163,4 +163,9 @@ public final class FakeBackend implements Backend {
     public Tensor sum(SparseTensor a, int axis) {
         throw unsupported();
     }
+
+    @Override
+    public Graph newGraph() {
+        throw unsupported();
+    }
 }

@@ -19,5 +19,9 @@ class DemoTest {
         assertTrue(out.contains("int32[2, 2]  sharing=SHARED  bytesCopied=0  readOnly=true"), out);
         assertTrue(out.contains("int32[2, 2]  sharing=INDEPENDENT  bytesCopied=16  readOnly=true"), out);
         assertTrue(out.contains("add(product, 0) afterwards    [[100, 6], [12, 20]]"), out);
+        assertTrue(out.contains("session.run(y, {a: [[1, 2], [3, 4]]})  [[2, 6], [12, 20]]"), out);
+        assertTrue(out.contains("int32[2, 2]  sharing=INDEPENDENT  bytesCopied=0  readOnly=false"), out);
+        assertTrue(out.contains("multiply(c, add(c, 1)).eval()  [[30, 42]]"), out);
+        assertTrue(out.contains("indices [[0, 1], [2, 3]]  values [2.0, 4.0]  canonical=true"), out);
     }
 }

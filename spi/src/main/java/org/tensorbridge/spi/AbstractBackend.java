@@ -12,6 +12,7 @@ import org.tensorbridge.CopyRequiredException;
 import org.tensorbridge.DType;
 import org.tensorbridge.DTypeMismatchException;
 import org.tensorbridge.Device;
+import org.tensorbridge.Graph;
 import org.tensorbridge.HostArray;
 import org.tensorbridge.Shape;
 import org.tensorbridge.ShapeMismatchException;
@@ -248,6 +249,51 @@ public abstract class AbstractBackend implements Backend {
             throw e;
         }
         return new BufferHostArray(copy, operand.dtype(), operand.shape(), device, Sharing.INDEPENDENT, bytes, !writable);
+    }
+
+    /**
+     * A writable, independent host array of a tensor the caller owns and will close: the memory is
+     * handed over whole when no one else can see it (host memory this backend allocated, held by this
+     * tensor alone), and copied otherwise. For session results.
+     */
+    final BufferHostArray handOver(BackendTensor tensor) {
+        return handOver(tensor.pin("result"));
+    }
+
+    /** {@link #handOver(BackendTensor)} for a sparse tensor: each of its two arrays handed over or copied. */
+    final SparseValue handOver(BackendSparseTensor tensor) {
+        SparseOperand operand = tensor.pin("result");
+        BufferHostArray indices;
+        try {
+            indices = handOver(operand.indices());
+        } catch (RuntimeException | Error e) {
+            operand.values().storage().release();
+            throw e;
+        }
+        BufferHostArray values;
+        try {
+            values = handOver(operand.values());
+        } catch (RuntimeException | Error e) {
+            indices.close();
+            throw e;
+        }
+        return new HostSparseValue(indices, indices.storage(), values, values.storage(), operand.denseShape(),
+                operand.canonical(), device, ledger);
+    }
+
+    /** {@link #handOver(BackendTensor)} for one pinned operand; takes over the pin's reference. */
+    final BufferHostArray handOver(Operand operand) {
+        Storage storage = operand.storage();
+        // Two references: the owner's and the pin's. More means a view or a host array shares it.
+        if (capabilities.sharesHostMemory() && storage instanceof HostStorage host && !host.isWrapped()
+                && !host.isReadOnly() && storage.referenceCount() == 2) {
+            return new BufferHostArray(host, operand.dtype(), operand.shape(), device, Sharing.INDEPENDENT, 0, false);
+        }
+        try {
+            return hostArray(operand, CopyPolicy.ALWAYS, Access.WRITABLE);
+        } finally {
+            storage.release();
+        }
     }
 
     private String shareRefusal(HostStorage shared, boolean writable) {
@@ -530,6 +576,11 @@ public abstract class AbstractBackend implements Backend {
     // =====================================================================================
     // Sparse tensors.
     // =====================================================================================
+
+    @Override
+    public final Graph newGraph() {
+        return new SpiGraph(this);
+    }
 
     @Override
     public final SparseTensor sparseCoo(Tensor indices, Tensor values, Shape denseShape) {

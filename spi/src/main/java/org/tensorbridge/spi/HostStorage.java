@@ -20,13 +20,15 @@ public final class HostStorage extends Storage {
     private final ByteBuffer memory;
     private final boolean readOnly;
     private final AutoCloseable owner;
+    private final boolean wrapped;
 
     private HostStorage(ByteBuffer memory, boolean readOnly, MemoryLedger ledger, String description,
-            AutoCloseable owner) {
+            AutoCloseable owner, boolean wrapped) {
         super(memory.capacity(), ledger, description);
         this.memory = memory;
         this.readOnly = readOnly;
         this.owner = owner;
+        this.wrapped = wrapped;
     }
 
     /**
@@ -39,7 +41,7 @@ public final class HostStorage extends Storage {
             throw new IllegalArgumentException("byteSize is " + byteSize + "; host memory blocks hold 0 to "
                     + Integer.MAX_VALUE + " bytes. Split the tensor into smaller ones");
         }
-        return new HostStorage(ByteBuffer.allocateDirect((int) byteSize), false, ledger, "host memory", null);
+        return new HostStorage(ByteBuffer.allocateDirect((int) byteSize), false, ledger, "host memory", null, false);
     }
 
     /**
@@ -63,7 +65,12 @@ public final class HostStorage extends Storage {
             throw new IllegalArgumentException("buffer is a heap buffer; only direct buffers can be wrapped without a copy");
         }
         return new HostStorage(buffer.slice(), buffer.isReadOnly(), ledger,
-                owner == null ? "wrapped caller buffer" : "wrapped foreign memory", owner);
+                owner == null ? "wrapped caller buffer" : "wrapped foreign memory", owner, true);
+    }
+
+    /** True if the memory came from a caller (a wrapped buffer, foreign or not): someone else can see it. */
+    public boolean isWrapped() {
+        return wrapped;
     }
 
     /**

@@ -32,7 +32,8 @@ import org.tensorbridge.BackendProvider;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(ConformanceExtension.class)
 public abstract class BackendTck implements ConversionRules, ReadOnlyRules, LifetimeRules, DTypeRules, ShapeRules,
-        OperationRules, BadInputRules, CreationRules, IdentityRules, SparseRules {
+        OperationRules, BadInputRules, CreationRules, IdentityRules, SparseRules,
+        GraphRules {
     /** System property that sets the seed of random inputs. */
     public static final String SEED_PROPERTY = "tensorbridge.tck.seed";
     /** The seed used when none is set. */

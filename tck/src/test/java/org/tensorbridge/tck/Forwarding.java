@@ -7,7 +7,9 @@ import java.lang.reflect.Proxy;
 import org.tensorbridge.Access;
 import org.tensorbridge.Backend;
 import org.tensorbridge.CopyPolicy;
+import org.tensorbridge.Graph;
 import org.tensorbridge.HostArray;
+import org.tensorbridge.Session;
 import org.tensorbridge.SparseTensor;
 import org.tensorbridge.Tensor;
 
@@ -41,6 +43,9 @@ final class Forwarding {
                     Object result = call(method, real, unwrap(args));
                     if (result instanceof Tensor tensor) {
                         return tensor(tensor, self[0], twist);
+                    }
+                    if (result instanceof Graph graph) {
+                        return unwrapping(Graph.class, graph);
                     }
                     return result instanceof SparseTensor sparse ? sparse(sparse, self[0]) : result;
                 });
@@ -95,6 +100,31 @@ final class Forwarding {
                 }
             }
         }
+    }
+
+    /**
+     * A graph or session whose arguments are unwrapped before they reach the real one, so that
+     * tensors of the broken backend can be constants and feeds; sessions it returns unwrap too.
+     */
+    @SuppressWarnings("unchecked")
+    private static <T> T unwrapping(Class<T> type, T real) {
+        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+            if (method.isDefault()) {
+                return InvocationHandler.invokeDefault(proxy, method, args);
+            }
+            Object[] unwrapped = unwrap(args);
+            if (unwrapped != null) {
+                for (int i = 0; i < unwrapped.length; i++) {
+                    if (unwrapped[i] instanceof java.util.Map<?, ?> map) {
+                        java.util.Map<Object, Object> copy = new java.util.LinkedHashMap<>();
+                        map.forEach((k, v) -> copy.put(k, unwrap(new Object[] {v})[0]));
+                        unwrapped[i] = copy;
+                    }
+                }
+            }
+            Object result = call(method, real, unwrapped);
+            return result instanceof Session session ? unwrapping(Session.class, session) : result;
+        });
     }
 
     private static Object[] unwrap(Object[] args) {

@@ -1,0 +1,197 @@
+package org.tensorbridge.spi;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.tensorbridge.Access;
+import org.tensorbridge.CopyPolicy;
+import org.tensorbridge.Node;
+import org.tensorbridge.SparseTensor;
+import org.tensorbridge.SparseValue;
+import org.tensorbridge.Tensor;
+
+/**
+ * One {@code Session.run}: computes the nodes the fetches need, each once, in dependency order,
+ * closes intermediate values as soon as their last consumer has run, and turns the fetches into
+ * independent host results. Not thread-safe; one per run.
+ */
+final class GraphRun {
+    private final SpiGraph graph;
+    private final AbstractBackend backend;
+    private final Map<GraphNode, Object> feeds = new HashMap<>();
+    private final Map<GraphNode, Object> values = new HashMap<>();
+    private final Set<Object> owned = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Map<GraphNode, Integer> consumers = new HashMap<>();
+    private final Set<GraphNode> fetched = new java.util.HashSet<>();
+    private int computed;
+
+    GraphRun(SpiGraph graph, Map<? extends Node, ?> feeds) {
+        this.graph = graph;
+        this.backend = graph.owner();
+        if (feeds == null) {
+            throw new NullPointerException("feeds must not be null; pass Map.of() for none");
+        }
+        for (Map.Entry<? extends Node, ?> feed : feeds.entrySet()) {
+            GraphNode node = graph.mine(feed.getKey(), "a feed key");
+            if (node.kind() != GraphNode.Kind.PLACEHOLDER) {
+                throw new IllegalArgumentException("feed key " + node.describe() + " is not a placeholder; only "
+                        + "placeholders can be fed");
+            }
+            this.feeds.put(node, feed.getValue());
+        }
+    }
+
+    /** Number of operation nodes computed by this run: what the tests count. */
+    int computed() {
+        return computed;
+    }
+
+    /** Computes {@code fetches} and returns one HostArray or SparseValue per fetch, in order. */
+    List<Object> fetch(List<? extends Node> fetches) {
+        List<GraphNode> nodes = new ArrayList<>();
+        for (int i = 0; i < fetches.size(); i++) {
+            nodes.add(graph.mine(fetches.get(i), "fetch " + i));
+        }
+        fetched.addAll(nodes);
+        countConsumers(nodes);
+        List<Object> results = new ArrayList<>();
+        try {
+            for (GraphNode node : nodes) {
+                evaluate(node);
+            }
+            for (int i = 0; i < nodes.size(); i++) {
+                GraphNode node = nodes.get(i);
+                // A node fetched again later is copied now; its last fetch may take the memory over whole.
+                boolean fetchedAgain = nodes.subList(i + 1, nodes.size()).contains(node);
+                results.add(toHost(node, fetchedAgain));
+            }
+            return results;
+        } catch (RuntimeException | Error e) {
+            for (Object result : results) {
+                closeQuietly(result);
+            }
+            throw e;
+        } finally {
+            for (Object value : owned) {
+                closeQuietly(value);
+            }
+        }
+    }
+
+    /** How many needed nodes use each needed node, so intermediates can be closed after their last use. */
+    private void countConsumers(List<GraphNode> fetches) {
+        Set<GraphNode> seen = new java.util.HashSet<>();
+        java.util.ArrayDeque<GraphNode> pending = new java.util.ArrayDeque<>(fetches);
+        while (!pending.isEmpty()) {
+            GraphNode node = pending.pop();
+            if (!seen.add(node)) {
+                continue;
+            }
+            for (Node input : node.inputs()) {
+                GraphNode in = graph.mine(input, "input");
+                consumers.merge(in, 1, Integer::sum);
+                pending.push(in);
+            }
+        }
+    }
+
+    private Object evaluate(GraphNode node) {
+        Object known = values.get(node);
+        if (known != null) {
+            return known;
+        }
+        Object value = switch (node.kind()) {
+            case PLACEHOLDER -> feed(node);
+            case CONSTANT -> graph.constantValue(node);
+            case OPERATION -> operate(node);
+        };
+        values.put(node, value);
+        return value;
+    }
+
+    private Object feed(GraphNode node) {
+        if (!feeds.containsKey(node)) {
+            throw new IllegalArgumentException("placeholder " + node.describe() + " is needed by the fetches but was "
+                    + "not fed; pass it in the feeds, for example session.run(fetch, Map.of(" + node.name() + ", value))");
+        }
+        Object feed = feeds.get(node);
+        FeedConverter.Fed fed = node.sparse() ? FeedConverter.sparse(backend, node, feed)
+                : FeedConverter.dense(backend, node, feed);
+        if (fed.owned()) {
+            owned.add(fed.value());
+        }
+        return fed.value();
+    }
+
+    private Object operate(GraphNode node) {
+        List<Object> inputs = new ArrayList<>();
+        for (Node input : node.inputs()) {
+            inputs.add(evaluate(graph.mine(input, "input")));
+        }
+        Object value = node.evaluator().evaluate(inputs);
+        owned.add(value);
+        computed++;
+        for (Node input : node.inputs()) {
+            GraphNode in = graph.mine(input, "input");
+            int left = consumers.merge(in, -1, Integer::sum);
+            Object inputValue = values.get(in);
+            if (left == 0 && !fetched.contains(in) && owned.remove(inputValue)) {
+                closeQuietly(inputValue);
+            }
+        }
+        return value;
+    }
+
+    /** An independent host result; hands owned memory over whole when it can, copies otherwise. */
+    private Object toHost(GraphNode node, boolean fetchedAgain) {
+        Object value = values.get(node);
+        boolean mine = !fetchedAgain && owned.remove(value);
+        if (value instanceof BackendTensor tensor) {
+            if (mine) {
+                try {
+                    return backend.handOver(tensor);
+                } finally {
+                    tensor.close();
+                }
+            }
+            return tensor.toHost(CopyPolicy.ALWAYS, Access.WRITABLE);
+        }
+        if (value instanceof Tensor foreign) {
+            return foreign.toHost(CopyPolicy.ALWAYS, Access.WRITABLE);
+        }
+        SparseTensor sparse = (SparseTensor) value;
+        if (mine && sparse instanceof BackendSparseTensor tensor) {
+            try {
+                return backend.handOver(tensor);
+            } finally {
+                tensor.close();
+            }
+        }
+        return copy(sparse);
+    }
+
+    private SparseValue copy(SparseTensor sparse) {
+        return sparse.toSparseValue(CopyPolicy.ALWAYS, Access.WRITABLE);
+    }
+
+    private static void closeQuietly(Object value) {
+        try {
+            ((AutoCloseable) value).close();
+        } catch (Exception ignored) {
+            // Tensors, sparse tensors and host results never throw from close().
+        }
+    }
+
+    /** Keeps the key order of a map of fetches. */
+    static <K> Map<K, Object> byKey(List<K> keys, List<Object> results) {
+        Map<K, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            out.put(keys.get(i), results.get(i));
+        }
+        return out;
+    }
+}
