@@ -13,6 +13,11 @@ public non-sealed interface SparseSymbol extends Node {
         return DefaultSessions.require(this).run(this);
     }
 
+    /** Computes this symbol with the thread's default session and {@code feeds}, as TF 1's {@code eval(feed_dict)}. */
+    default SparseValue eval(java.util.Map<? extends Node, ?> feeds) {
+        return DefaultSessions.require(this).run(this, feeds);
+    }
+
     /** Computes this symbol with {@code session}. */
     default SparseValue eval(Session session) {
         return session.run(this);

@@ -31,6 +31,11 @@ public non-sealed interface Symbol extends Node {
         return DefaultSessions.require(this).run(this);
     }
 
+    /** Computes this symbol with the thread's default session and {@code feeds}, as TF 1's {@code eval(feed_dict)}. */
+    default HostArray eval(java.util.Map<? extends Node, ?> feeds) {
+        return DefaultSessions.require(this).run(this, feeds);
+    }
+
     /** Computes this symbol with {@code session}: {@code session.run(this)}. */
     default HostArray eval(Session session) {
         return session.run(this);
