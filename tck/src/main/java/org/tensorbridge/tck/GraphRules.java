@@ -207,6 +207,10 @@ public interface GraphRules extends KitContext {
                 try (HostArray r = x.eval()) {
                     assertEquals(8.0, r.getAsDouble(0), "eval() in a default scope");
                 }
+                Symbol p = graph.placeholder("p", DType.FLOAT32, 1);
+                try (HostArray r = p.add(x).eval(Map.of(p, new float[] {1}))) {
+                    assertEquals(9.0, r.getAsDouble(0), "eval(feeds) in a default scope");
+                }
                 try (Session.Scope two = inner.asDefault()) {
                     assertSame(inner, two.session(), "the inner scope's session");
                     CountDownLatch done = new CountDownLatch(1);
