@@ -14,6 +14,18 @@ public interface KitContext {
     /** Data builders and readers, with the run's seed. */
     Fixtures fixtures();
 
+    /**
+     * A declared dtype other than float32, for rules that need some cast: float64 when declared, else
+     * another; float32 itself only for a backend that declares nothing else.
+     */
+    default org.tensorbridge.DType castTarget() {
+        if (declared().supports(org.tensorbridge.DType.FLOAT64)) {
+            return org.tensorbridge.DType.FLOAT64;
+        }
+        return declared().supportedDTypes().stream().filter(d -> d != org.tensorbridge.DType.FLOAT32).findFirst()
+                .orElse(org.tensorbridge.DType.FLOAT32);
+    }
+
     /** The backend's declared capabilities. */
     default BackendCapabilities declared() {
         return backend().capabilities();

@@ -59,7 +59,7 @@ public interface LifetimeRules extends KitContext {
                     () -> other.add(tensor).close(),
                     () -> tensor.multiply(2).close(),
                     () -> tensor.reshape(2, 2).close(),
-                    () -> tensor.cast(DType.FLOAT64).close(),
+                    () -> tensor.cast(castTarget()).close(),
                     () -> host.getFloat(0),
                     () -> host.getAsDouble(0),
                     () -> host.asByteBuffer(),
@@ -167,7 +167,7 @@ public interface LifetimeRules extends KitContext {
                 Tensor b = a.add(a);
                 Tensor c = b.reshape(3, 2);
                 Tensor d = c.matmul(a);
-                Tensor e = d.cast(DType.FLOAT64)) {
+                Tensor e = d.cast(castTarget())) {
             for (CopyPolicy policy : CopyPolicy.values()) {
                 for (Access access : Access.values()) {
                     try (HostArray host = e.toHost(policy, access)) {

@@ -224,7 +224,7 @@ public interface OperationRules extends KitContext {
                 Tensor y = fixtures().tensor(DType.FLOAT32, Shape.of(3), b);
                 Tensor yColumn = fixtures().tensor(DType.FLOAT32, Shape.of(3, 1), b)) {
             for (Tensor result : new Tensor[] {x.add(y), x.subtract(y), x.multiply(y), x.divide(y), x.add(1),
-                x.matmul(yColumn), x.cast(DType.FLOAT64), x.reshape(3, 2)}) {
+                x.matmul(yColumn), x.cast(castTarget()), x.reshape(3, 2)}) {
                 result.close();
             }
             assertArrayEquals(a, fixtures().values(x), "an operation changed its first input");

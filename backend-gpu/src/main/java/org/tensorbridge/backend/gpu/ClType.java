@@ -1,0 +1,161 @@
+package org.tensorbridge.backend.gpu;
+
+import org.tensorbridge.DType;
+
+/**
+ * How one {@link DType} looks in OpenCL C: the storage type of its elements, the type kernels compute
+ * in, the accumulator of sums of products, and the expressions that load, store and combine elements.
+ * float16 and bfloat16 are stored as {@code ushort} bits and computed in {@code float} with bit-exact
+ * conversions (see {@code prelude.cl}), so they need no {@code cl_khr_fp16}.
+ *
+ * <p>Immutable and thread-safe.
+ */
+enum ClType {
+    BOOL(DType.BOOL, "uchar", "uchar", "uint", Kind.BOOL),
+    INT8(DType.INT8, "char", "char", "uint", Kind.SIGNED),
+    UINT8(DType.UINT8, "uchar", "uchar", "uint", Kind.UNSIGNED),
+    INT16(DType.INT16, "short", "short", "uint", Kind.SIGNED),
+    INT32(DType.INT32, "int", "int", "uint", Kind.SIGNED),
+    INT64(DType.INT64, "long", "long", "ulong", Kind.SIGNED),
+    FLOAT16(DType.FLOAT16, "ushort", "float", "float", Kind.HALF),
+    BFLOAT16(DType.BFLOAT16, "ushort", "float", "float", Kind.BRAIN),
+    FLOAT32(DType.FLOAT32, "float", "float", "float", Kind.FLOAT),
+    FLOAT64(DType.FLOAT64, "double", "double", "double", Kind.FLOAT);
+
+    private enum Kind { BOOL, SIGNED, UNSIGNED, HALF, BRAIN, FLOAT }
+
+    private final DType dtype;
+    private final String storage;
+    private final String compute;
+    private final String accumulator;
+    private final Kind kind;
+
+    ClType(DType dtype, String storage, String compute, String accumulator, Kind kind) {
+        this.dtype = dtype;
+        this.storage = storage;
+        this.compute = compute;
+        this.accumulator = accumulator;
+        this.kind = kind;
+    }
+
+    static ClType of(DType dtype) {
+        return values()[dtype.ordinal()];
+    }
+
+    DType dtype() {
+        return dtype;
+    }
+
+    /** The OpenCL C type of a stored element. */
+    String storage() {
+        return storage;
+    }
+
+    /** The OpenCL C type kernels compute in. */
+    String compute() {
+        return compute;
+    }
+
+    /** {@code value} (of the compute type) stored at {@code pointer[index]}. */
+    String store(String pointer, String index, String value) {
+        return switch (kind) {
+            case BOOL -> "(" + pointer + ")[" + index + "] = (uchar) ((" + value + ") != 0)";
+            case HALF -> "(" + pointer + ")[" + index + "] = f2h(" + value + ")";
+            case BRAIN -> "(" + pointer + ")[" + index + "] = f2bf(" + value + ")";
+            default -> "(" + pointer + ")[" + index + "] = (" + value + ")";
+        };
+    }
+
+    /** The element at {@code pointer[index]} as the compute type. */
+    String load(String pointer, String index) {
+        return switch (kind) {
+            case BOOL -> "((uchar) ((" + pointer + ")[" + index + "] != 0))";
+            case HALF -> "h2f((" + pointer + ")[" + index + "])";
+            case BRAIN -> "bf2f((" + pointer + ")[" + index + "])";
+            default -> "((" + pointer + ")[" + index + "])";
+        };
+    }
+
+    /** A compute value rounded to what storing and loading it gives. */
+    private String round(String value) {
+        return switch (kind) {
+            case HALF -> "h2f(f2h(" + value + "))";
+            case BRAIN -> "bf2f(f2bf(" + value + "))";
+            default -> "(" + value + ")";
+        };
+    }
+
+    /**
+     * The {@code #define}s typed.cl expects. Integer arithmetic runs in the unsigned accumulator, so
+     * it wraps like Java's instead of being undefined; integer division guards 0 and {@code MIN / -1},
+     * which trap on x86 (a PoCL device) and would kill the JVM.
+     */
+    String macros(int tile) {
+        StringBuilder m = new StringBuilder();
+        m.append("#define S ").append(storage).append('\n');
+        m.append("#define C ").append(compute).append('\n');
+        m.append("#define A ").append(accumulator).append('\n');
+        m.append("#define LOAD(p, i) ").append(load("p", "i")).append('\n');
+        m.append("#define STORE(p, i, v) ").append(store("p", "i", "v")).append('\n');
+        m.append("#define TILE ").append(tile).append('\n');
+        switch (kind) {
+            case BOOL -> m.append("#define SUM_STEP(x, y) ((uchar) ((x) | (y)))\n");
+            case SIGNED, UNSIGNED -> {
+                m.append("#define NUMERIC 1\n");
+                m.append("#define SUM_STEP(x, y) ((C) ((A) (x) + (A) (y)))\n");
+                m.append("#define OP_ADD(x, y) ((C) ((A) (x) + (A) (y)))\n");
+                m.append("#define OP_SUBTRACT(x, y) ((C) ((A) (x) - (A) (y)))\n");
+                m.append("#define OP_MULTIPLY(x, y) ((C) ((A) (x) * (A) (y)))\n");
+                m.append("#define MAC(acc, x, y) ((acc) + (A) (x) * (A) (y))\n");
+                if (kind == Kind.SIGNED) {
+                    m.append("#define OP_DIVIDE(x, y) ((y) == 0 ? (C) 0 : (y) == (C) -1 ? (C) ((A) 0 - (A) (x)) "
+                            + ": (C) ((x) / (y)))\n");
+                } else {
+                    m.append("#define OP_DIVIDE(x, y) ((y) == 0 ? (C) 0 : (C) ((x) / (y)))\n");
+                }
+            }
+            default -> {
+                m.append("#define NUMERIC 1\n");
+                m.append("#define SUM_STEP(x, y) ").append(round("(x) + (y)")).append('\n');
+                m.append("#define OP_ADD(x, y) ((x) + (y))\n");
+                m.append("#define OP_SUBTRACT(x, y) ((x) - (y))\n");
+                m.append("#define OP_MULTIPLY(x, y) ((x) * (y))\n");
+                m.append("#define OP_DIVIDE(x, y) ((x) / (y))\n");
+                m.append("#define MAC(acc, x, y) ").append(round("(acc) + (x) * (y)")).append('\n');
+            }
+        }
+        return m.toString();
+    }
+
+    /**
+     * The OpenCL C expression that converts {@code x}, a compute value of this type, to {@code target}'s
+     * compute type as Java does: floating to integer truncates toward zero and saturates (NaN gives 0),
+     * narrower integers keep the low bits of the {@code int} result, anything to bool is {@code != 0},
+     * and rounding to float16 or bfloat16 happens once.
+     */
+    String convert(String x, ClType target) {
+        boolean floating = kind == Kind.HALF || kind == Kind.BRAIN || kind == Kind.FLOAT;
+        return switch (target.kind) {
+            case BOOL -> "((" + x + ") != 0)";
+            case SIGNED, UNSIGNED -> {
+                if (!floating) {
+                    yield "((" + target.compute + ") (" + x + "))";
+                }
+                if (target == INT64) {
+                    yield "convert_long_sat_rtz(" + x + ")";
+                }
+                yield "((" + target.compute + ") convert_int_sat_rtz(" + x + "))";
+            }
+            case HALF, BRAIN -> {
+                if (this == FLOAT64) {
+                    yield "odd_float_from_double(" + x + ")";
+                }
+                if (this == INT32 || this == INT64) {
+                    yield "odd_float_from_long((long) (" + x + "))";
+                }
+                yield "((float) (" + x + "))";
+            }
+            case FLOAT -> "convert_" + target.compute + "(" + x + ")";
+        };
+    }
+}

@@ -1,0 +1,27 @@
+package org.tensorbridge.backend.gpu;
+
+import org.jocl.cl_mem;
+
+/**
+ * A temporary device buffer of one operation (sort keys, prefix sums, broadcast strides): created
+ * and closed while the operation holds the context lock, counted by {@link ClContext#liveBuffers()}.
+ * Not thread-safe; close it once, with try-with-resources.
+ */
+final class Scratch implements AutoCloseable {
+    private final ClContext context;
+    private final cl_mem memory;
+
+    Scratch(ClContext context, cl_mem memory) {
+        this.context = context;
+        this.memory = memory;
+    }
+
+    cl_mem memory() {
+        return memory;
+    }
+
+    @Override
+    public void close() {
+        context.release(memory);
+    }
+}
