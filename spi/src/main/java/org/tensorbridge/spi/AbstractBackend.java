@@ -3,6 +3,7 @@ package org.tensorbridge.spi;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import org.tensorbridge.Access;
 import org.tensorbridge.Backend;
@@ -157,6 +158,59 @@ public abstract class AbstractBackend implements Backend {
         }
     }
 
+
+    /**
+     * Computes a chain of elementwise operations on floating-point operands of the result's shape and
+     * dtype (no broadcasting). The default runs the chain one {@link #elementwise} pass per operation;
+     * a backend may override it to generate one kernel that reads each input once and writes the
+     * result once.
+     */
+    protected void fusedElementwise(FusedExpression expression, List<Operand> inputs, Operand result) {
+        stepByStep(expression, inputs, result);
+    }
+
+    private void stepByStep(FusedExpression expression, List<Operand> inputs, Operand result) {
+        if (!(expression instanceof FusedExpression.Apply apply)) {
+            throw new IllegalArgumentException("expression " + expression.signature() + " has no operation to run");
+        }
+        List<Storage> temporaries = new java.util.ArrayList<>();
+        try {
+            Operand left = operand(apply.left(), inputs, result, temporaries);
+            Operand right = operand(apply.right(), inputs, result, temporaries);
+            elementwise(apply.op(), left, right, result);
+        } finally {
+            temporaries.forEach(Storage::release);
+        }
+    }
+
+    private Operand operand(FusedExpression expression, List<Operand> inputs, Operand result, List<Storage> temporaries) {
+        if (expression instanceof FusedExpression.Input input) {
+            return inputs.get(input.index());
+        }
+        if (expression instanceof FusedExpression.Scalar scalar) {
+            Operand element = new Operand(allocate(result.dtype().byteWidth()), result.dtype(), Shape.scalar());
+            temporaries.add(element.storage());
+            fill(element, scalar.element().duplicate().order(java.nio.ByteOrder.nativeOrder()));
+            return element;
+        }
+        Operand partial = new Operand(allocate(result.byteSize()), result.dtype(), result.shape());
+        temporaries.add(partial.storage());
+        stepByStep(expression, inputs, partial);
+        return partial;
+    }
+
+    /** Runs {@link #fusedElementwise} on tensors of this backend, for graph runs. */
+    final Tensor fused(FusedExpression expression, List<BackendTensor> tensors, DType dtype, Shape shape) {
+        List<Operand> inputs = new java.util.ArrayList<>();
+        try {
+            for (BackendTensor tensor : tensors) {
+                inputs.add(tensor.pin("a fused input"));
+            }
+            return compute(dtype, shape, result -> fusedElementwise(expression, inputs, result));
+        } finally {
+            inputs.forEach(operand -> operand.storage().release());
+        }
+    }
 
     // ---- sparse kernels: host defaults, for backends whose storage is HostStorage ----
 

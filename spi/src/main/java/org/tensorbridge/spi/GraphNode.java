@@ -16,9 +16,15 @@ import org.tensorbridge.Node;
  * @param kind what the node is
  * @param inputs the nodes whose values it needs
  * @param evaluator computes the value from the inputs' values; null for placeholders and constants
+ * @param elementwise for a dense elementwise operation, what it is, so a run can fuse chains of them;
+ *     null otherwise
  */
 record GraphNode(int id, String name, DType dtype, long[] dims, boolean sparse, Kind kind, List<Node> inputs,
-        Evaluator evaluator) {
+        Evaluator evaluator, Elementwise elementwise) {
+
+    /** A dense elementwise operation: two inputs, or one input and a scalar (then {@code scalar} is not null). */
+    record Elementwise(BinaryOp op, Number scalar) {
+    }
 
     /** The role of a node in a run. */
     enum Kind {

@@ -128,6 +128,12 @@ final class GraphRun {
     }
 
     private Object operate(GraphNode node) {
+        if (fusable(node)) {
+            Object fused = fuse(node);
+            if (fused != null) {
+                return fused;
+            }
+        }
         List<Object> inputs = new ArrayList<>();
         for (Node input : node.inputs()) {
             inputs.add(evaluate(graph.mine(input, "input")));
@@ -144,6 +150,80 @@ final class GraphRun {
             }
         }
         return value;
+    }
+
+    // ---- fusion of elementwise chains ----
+
+    private static boolean fusable(GraphNode node) {
+        return node.elementwise() != null && node.dtype().isFloatingPoint();
+    }
+
+    /** An elementwise input that only this chain uses in this run, not yet computed and not fetched. */
+    private boolean absorbable(GraphNode input, GraphNode root) {
+        return fusable(input) && input.dtype() == root.dtype() && consumers.getOrDefault(input, 0) == 1
+                && !fetched.contains(input) && !values.containsKey(input);
+    }
+
+    /**
+     * Computes {@code root} and the elementwise nodes only it uses as one fused expression, when the
+     * chain has at least two operations and every leaf has the result's shape; null otherwise (the
+     * leaves it evaluated stay computed for the ordinary path).
+     */
+    private Object fuse(GraphNode root) {
+        List<GraphNode> leaves = new ArrayList<>();
+        List<GraphNode> leafUses = new ArrayList<>();
+        FusedExpression expression = expression(root, root, leaves, leafUses);
+        if (expression.operations() < 2) {
+            return null;
+        }
+        List<BackendTensor> tensors = new ArrayList<>();
+        for (GraphNode leaf : leaves) {
+            Object value = evaluate(leaf);
+            if (!(value instanceof BackendTensor tensor) || tensor.owner() != backend) {
+                return null;
+            }
+            tensors.add(tensor);
+        }
+        org.tensorbridge.Shape shape = tensors.get(0).shape();
+        for (BackendTensor tensor : tensors) {
+            if (!tensor.shape().equals(shape) || tensor.dtype() != root.dtype()) {
+                return null; // broadcasting or mixed operands: the ordinary path handles them
+            }
+        }
+        Tensor result = backend.fused(expression, tensors, root.dtype(), shape);
+        owned.add(result);
+        computed++;
+        for (GraphNode leaf : leafUses) {
+            int left = consumers.merge(leaf, -1, Integer::sum);
+            Object leafValue = values.get(leaf);
+            if (left == 0 && !fetched.contains(leaf) && owned.remove(leafValue)) {
+                closeQuietly(leafValue);
+            }
+        }
+        return result;
+    }
+
+    private FusedExpression expression(GraphNode node, GraphNode root, List<GraphNode> leaves, List<GraphNode> leafUses) {
+        GraphNode.Elementwise elementwise = node.elementwise();
+        FusedExpression left = operand(graph.mine(node.inputs().get(0), "input"), root, leaves, leafUses);
+        FusedExpression right = elementwise.scalar() != null
+                ? new FusedExpression.Scalar(ScalarCodec.encode(elementwise.scalar(), node.dtype(), "scalar"),
+                        elementwise.scalar())
+                : operand(graph.mine(node.inputs().get(1), "input"), root, leaves, leafUses);
+        return new FusedExpression.Apply(elementwise.op(), left, right);
+    }
+
+    private FusedExpression operand(GraphNode input, GraphNode root, List<GraphNode> leaves, List<GraphNode> leafUses) {
+        if (absorbable(input, root)) {
+            return expression(input, root, leaves, leafUses);
+        }
+        leafUses.add(input);
+        int index = leaves.indexOf(input);
+        if (index < 0) {
+            leaves.add(input);
+            index = leaves.size() - 1;
+        }
+        return new FusedExpression.Input(index);
     }
 
     /** An independent host result; hands owned memory over whole when it can, copies otherwise. */

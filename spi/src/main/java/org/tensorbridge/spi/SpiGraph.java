@@ -60,6 +60,11 @@ final class SpiGraph implements Graph {
     /** A new node; without a name it is called {@code prefix_id}. */
     private GraphNode node(String name, String prefix, DType dtype, long[] dims, boolean sparse, GraphNode.Kind kind,
             List<Node> inputs, GraphNode.Evaluator evaluator) {
+        return node(name, prefix, dtype, dims, sparse, kind, inputs, evaluator, null);
+    }
+
+    private GraphNode node(String name, String prefix, DType dtype, long[] dims, boolean sparse, GraphNode.Kind kind,
+            List<Node> inputs, GraphNode.Evaluator evaluator, GraphNode.Elementwise elementwise) {
         ensureOpen();
         int id = nextId.getAndIncrement();
         String unique = name != null ? name : prefix + "_" + id;
@@ -67,7 +72,7 @@ final class SpiGraph implements Graph {
             throw new IllegalArgumentException("name '" + unique + "' is already used in this graph; give each node a "
                     + "unique name");
         }
-        return new GraphNode(id, unique, dtype, dims, sparse, kind, List.copyOf(inputs), evaluator);
+        return new GraphNode(id, unique, dtype, dims, sparse, kind, List.copyOf(inputs), evaluator, elementwise);
     }
 
     private Symbol dense(String operation, DType dtype, long[] dims, List<Node> inputs, GraphNode.Evaluator evaluator) {
@@ -170,62 +175,66 @@ final class SpiGraph implements Graph {
         }
     }
 
-    private Symbol binary(String operation, Symbol a, Symbol b, java.util.function.BinaryOperator<Tensor> run) {
+    private Symbol binary(BinaryOp op, Symbol a, Symbol b, java.util.function.BinaryOperator<Tensor> run) {
+        String operation = op.operationName();
         GraphNode x = dense(a, "a");
         GraphNode y = dense(b, "b");
         sameNumericDType(operation, x, y);
-        return dense(operation, x.dtype(), SymbolicDims.broadcast(operation, x.dims(), y.dims()), List.of(a, b),
-                in -> run.apply((Tensor) in.get(0), (Tensor) in.get(1)));
+        return new DenseNode(this, node(null, operation, x.dtype(), SymbolicDims.broadcast(operation, x.dims(), y.dims()),
+                false, GraphNode.Kind.OPERATION, List.of(a, b), in -> run.apply((Tensor) in.get(0), (Tensor) in.get(1)),
+                new GraphNode.Elementwise(op, null)));
     }
 
-    private Symbol binaryScalar(String operation, Symbol a, Number scalar,
+    private Symbol binaryScalar(BinaryOp op, Symbol a, Number scalar,
             java.util.function.BiFunction<Tensor, Number, Tensor> run) {
+        String operation = op.operationName();
         GraphNode x = dense(a, "a");
         if (!x.dtype().isNumeric()) {
             throw new DTypeMismatchException(operation + "(a, scalar): a " + x.describe() + " is bool; cast it first");
         }
         ScalarCodec.encode(scalar, x.dtype(), "scalar");
-        return dense(operation, x.dtype(), x.dims(), List.of(a), in -> run.apply((Tensor) in.get(0), scalar));
+        return new DenseNode(this, node(null, operation, x.dtype(), x.dims(), false, GraphNode.Kind.OPERATION, List.of(a),
+                in -> run.apply((Tensor) in.get(0), scalar), new GraphNode.Elementwise(op, scalar)));
     }
 
     @Override
     public Symbol add(Symbol a, Symbol b) {
-        return binary("add", a, b, backend::add);
+        return binary(BinaryOp.ADD, a, b, backend::add);
     }
 
     @Override
     public Symbol add(Symbol a, Number scalar) {
-        return binaryScalar("add", a, scalar, backend::add);
+        return binaryScalar(BinaryOp.ADD, a, scalar, backend::add);
     }
 
     @Override
     public Symbol subtract(Symbol a, Symbol b) {
-        return binary("subtract", a, b, backend::subtract);
+        return binary(BinaryOp.SUBTRACT, a, b, backend::subtract);
     }
 
     @Override
     public Symbol subtract(Symbol a, Number scalar) {
-        return binaryScalar("subtract", a, scalar, backend::subtract);
+        return binaryScalar(BinaryOp.SUBTRACT, a, scalar, backend::subtract);
     }
 
     @Override
     public Symbol multiply(Symbol a, Symbol b) {
-        return binary("multiply", a, b, backend::multiply);
+        return binary(BinaryOp.MULTIPLY, a, b, backend::multiply);
     }
 
     @Override
     public Symbol multiply(Symbol a, Number scalar) {
-        return binaryScalar("multiply", a, scalar, backend::multiply);
+        return binaryScalar(BinaryOp.MULTIPLY, a, scalar, backend::multiply);
     }
 
     @Override
     public Symbol divide(Symbol a, Symbol b) {
-        return binary("divide", a, b, backend::divide);
+        return binary(BinaryOp.DIVIDE, a, b, backend::divide);
     }
 
     @Override
     public Symbol divide(Symbol a, Number scalar) {
-        return binaryScalar("divide", a, scalar, backend::divide);
+        return binaryScalar(BinaryOp.DIVIDE, a, scalar, backend::divide);
     }
 
     @Override

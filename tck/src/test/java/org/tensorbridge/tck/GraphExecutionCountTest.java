@@ -20,6 +20,14 @@ class GraphExecutionCountTest {
     /** The plain-Java backend, counting its elementwise kernel runs. */
     private static final class CountingBackend extends HeapBackend {
         final AtomicInteger elementwise = new AtomicInteger();
+        final java.util.List<String> fused = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        protected void fusedElementwise(org.tensorbridge.spi.FusedExpression expression, List<Operand> inputs,
+                Operand result) {
+            fused.add(expression.signature());
+            super.fusedElementwise(expression, inputs, result);
+        }
 
         @Override
         protected void elementwise(BinaryOp op, Operand a, Operand b, Operand result) {
@@ -54,5 +62,29 @@ class GraphExecutionCountTest {
             }
         }
         assertEquals(0, backend.ledger().liveBlocks(), "a run leaves no memory behind: " + backend.ledger());
+    }
+
+    @Test
+    void aChainOfElementwiseOperationsIsHandedOverAsOneFusedExpression() {
+        CountingBackend backend = new CountingBackend();
+        try (Graph graph = backend.newGraph(); Session session = graph.newSession()) {
+            Symbol x = graph.placeholder("x", DType.FLOAT32, 3);
+            Symbol scaled = x.multiply(2);
+            Symbol y = scaled.add(1).multiply(x);
+            try (HostArray result = session.run(y, Map.of(x, new float[] {1, 2, 3}))) {
+                assertArrayEquals(new double[] {3, 10, 21}, result.convertToDoubleArray(), "((x * 2) + 1) * x");
+            }
+            assertEquals(List.of("M(A(M(x0,s),s),x0)"), backend.fused, "one fused expression for the whole chain");
+            backend.fused.clear();
+            List<Object> both = session.run(List.of(y, scaled), Map.of(x, new float[] {1, 2, 3}));
+            try {
+                assertEquals(List.of("M(A(x0,s),x1)"), backend.fused,
+                        "a fetched intermediate is computed on its own and the rest of the chain reads it");
+                assertArrayEquals(new double[] {2, 4, 6}, ((HostArray) both.get(1)).convertToDoubleArray());
+            } finally {
+                both.forEach(r -> ((HostArray) r).close());
+            }
+        }
+        assertEquals(0, backend.ledger().liveBlocks(), "fusion leaves no memory behind: " + backend.ledger());
     }
 }
