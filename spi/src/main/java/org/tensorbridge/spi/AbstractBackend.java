@@ -227,6 +227,28 @@ public abstract class AbstractBackend implements Backend {
         };
     }
 
+    /**
+     * The first index of {@code indices} ({@code int64 [nnz, rank]}) outside {@code denseShape}, as a
+     * message naming its position and value ({@link HostSparseKernels#firstInvalidIndex} words it),
+     * or null. The default reads the indices on the host (a copy for device memory); a device backend
+     * may override it with a kernel.
+     */
+    protected String firstInvalidIndex(Operand indices, Shape denseShape) {
+        try (HostArray host = hostArray(indices, CopyPolicy.IF_NEEDED, Access.READ_ONLY)) {
+            return HostSparseKernels.firstInvalidIndex(host.asByteBuffer(), indices.shape().dim(0), denseShape);
+        }
+    }
+
+    /**
+     * True if {@code indices} are strictly increasing in row-major order. The default reads them on the
+     * host (a copy for device memory); a device backend may override it with a kernel.
+     */
+    protected boolean isCanonical(Operand indices, Shape denseShape) {
+        try (HostArray host = hostArray(indices, CopyPolicy.IF_NEEDED, Access.READ_ONLY)) {
+            return HostSparseKernels.isCanonical(host.asByteBuffer(), indices.shape().dim(0), denseShape);
+        }
+    }
+
     /** Sorted, duplicates summed. The default runs on host memory. */
     protected SparseParts coalesce(SparseOperand a) {
         return HostSparseKernels.coalesce(a, hostAllocator());

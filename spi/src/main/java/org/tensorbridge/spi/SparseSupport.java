@@ -64,14 +64,11 @@ final class SparseSupport {
 
     /** Validates every index against the shape; returns whether they are canonical. */
     private boolean checkIndices(Operand indices, long nnz, Shape denseShape) {
-        try (HostArray host = backend.hostArray(indices, CopyPolicy.IF_NEEDED, Access.READ_ONLY)) {
-            ByteBuffer bytes = host.asByteBuffer();
-            String invalid = HostSparseKernels.firstInvalidIndex(bytes, nnz, denseShape);
-            if (invalid != null) {
-                throw new IndexOutOfBoundsException(invalid);
-            }
-            return HostSparseKernels.isCanonical(bytes, nnz, denseShape);
+        String invalid = backend.firstInvalidIndex(indices, denseShape);
+        if (invalid != null) {
+            throw new IndexOutOfBoundsException(invalid);
         }
+        return backend.isCanonical(indices, denseShape);
     }
 
     SparseTensor csr(Tensor indptr, Tensor columns, Tensor values, Shape denseShape) {
