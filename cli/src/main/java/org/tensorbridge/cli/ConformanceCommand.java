@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.tensorbridge.tck.BackendTck;
+import org.tensorbridge.tck.KitSeed;
 import org.tensorbridge.tck.RuleCatalog;
 import org.tensorbridge.tck.report.ConformanceReport;
 import org.tensorbridge.tck.report.ConformanceRunner;
@@ -35,8 +35,8 @@ final class ConformanceCommand implements Callable<Integer> {
     private Path output;
 
     @Option(names = "--seed", paramLabel = "SEED", description = "Seed of the kit's random inputs (default: "
-            + BackendTck.DEFAULT_SEED + ").")
-    private long seed = Long.getLong(BackendTck.SEED_PROPERTY, BackendTck.DEFAULT_SEED);
+            + KitSeed.DEFAULT + ").")
+    private long seed = Long.getLong(KitSeed.PROPERTY, KitSeed.DEFAULT);
 
     @Override
     public Integer call() throws IOException {

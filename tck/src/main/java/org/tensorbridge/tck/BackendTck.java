@@ -25,20 +25,14 @@ import org.tensorbridge.BackendProvider;
  * capability check that the declaration is true. If the provider's probe says the backend is
  * unavailable, every test is skipped with the probe's reason.
  *
- * <p>Random inputs derive from one seed, printed at the start and in every failure: the system
- * property {@value #SEED_PROPERTY}, or {@value #DEFAULT_SEED}. One backend instance serves all tests of
- * a class; tests run one after another.
+ * <p>Random inputs derive from one seed, printed at the start and in every failure: see
+ * {@link KitSeed}. One backend instance serves all tests of a class; tests run one after another.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(ConformanceExtension.class)
 public abstract class BackendTck implements ConversionRules, ReadOnlyRules, LifetimeRules, DTypeRules, ShapeRules,
         OperationRules, BadInputRules, CreationRules, IdentityRules, SparseRules,
         GraphRules {
-    /** System property that sets the seed of random inputs. */
-    public static final String SEED_PROPERTY = "tensorbridge.tck.seed";
-    /** The seed used when none is set. */
-    public static final long DEFAULT_SEED = 20261126L;
-
     private Backend backend;
     private Fixtures fixtures;
 
@@ -52,10 +46,10 @@ public abstract class BackendTck implements ConversionRules, ReadOnlyRules, Life
         Assumptions.assumeTrue(availability.isAvailable(),
                 () -> "backend " + provider.name() + " is unavailable here: " + availability.reason());
         backend = provider.create();
-        long seed = Long.getLong(SEED_PROPERTY, DEFAULT_SEED);
+        long seed = KitSeed.current();
         fixtures = new Fixtures(backend, seed);
         System.out.println("tensorbridge TCK: backend " + backend.name() + " on " + backend.device() + ", seed " + seed
-                + " (set -D" + SEED_PROPERTY + " to change it)");
+                + " (set -D" + KitSeed.PROPERTY + " to change it)");
     }
 
     @Override

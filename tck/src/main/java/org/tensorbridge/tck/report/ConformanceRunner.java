@@ -18,7 +18,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
 import org.tensorbridge.Backend;
 import org.tensorbridge.Backends;
 import org.tensorbridge.ProviderStatus;
-import org.tensorbridge.tck.BackendTck;
+import org.tensorbridge.tck.KitSeed;
 import org.tensorbridge.tck.DiscoveredBackendTck;
 import org.tensorbridge.tck.RuleCatalog;
 
@@ -80,8 +80,8 @@ public final class ConformanceRunner {
         Backend backend = Backends.get(name);
         progress.println("testing backend " + name + " on " + backend.device() + " (" + catalog.all().size()
                 + " rules, seed " + seed + ") ...");
-        String previousSeed = System.getProperty(BackendTck.SEED_PROPERTY);
-        System.setProperty(BackendTck.SEED_PROPERTY, Long.toString(seed));
+        String previousSeed = System.getProperty(KitSeed.PROPERTY);
+        System.setProperty(KitSeed.PROPERTY, Long.toString(seed));
         try {
             LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                     .selectors(selectClass(DiscoveredBackendTck.class))
@@ -93,9 +93,9 @@ public final class ConformanceRunner {
             return new BackendReport(name, true, null, backend.device().toString(), collector.verdicts(catalog));
         } finally {
             if (previousSeed == null) {
-                System.clearProperty(BackendTck.SEED_PROPERTY);
+                System.clearProperty(KitSeed.PROPERTY);
             } else {
-                System.setProperty(BackendTck.SEED_PROPERTY, previousSeed);
+                System.setProperty(KitSeed.PROPERTY, previousSeed);
             }
         }
     }
