@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 final class BackendsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        var statuses = Backends.list();
+        var statuses = SlowStep.run("probing backends", Backends::list);
         if (statuses.isEmpty()) {
             System.out.println("no backend provider found on the class path");
             return 1;

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.tensorbridge.Backends;
 import org.tensorbridge.tck.KitSeed;
 import org.tensorbridge.tck.RuleCatalog;
 import org.tensorbridge.tck.report.ConformanceReport;
@@ -43,7 +44,8 @@ final class ConformanceCommand implements Callable<Integer> {
         List<String> require = required != null ? required : ConformanceRunner.requiredFromEnvironment();
         System.out.println("tensorbridge conformance: discovering backends (the first run unpacks native libraries, "
                 + "which takes a while) ...");
-        ConformanceReport report = new ConformanceRunner(System.out).run(backends, require, seed);
+        SlowStep.run("probing backends", Backends::list);
+        ConformanceReport report = new ConformanceRunner(System.out, new TestProgressBar()).run(backends, require, seed);
         System.out.println();
         RuleCatalog catalog = RuleCatalog.bundled();
         MatrixPrinter.print(report, catalog, System.out);

@@ -15,7 +15,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Demo.run(backend == null ? Backends.get() : Backends.get(backend), System.out);
+        Demo.run(SlowStep.run("starting the backend", () -> backend == null ? Backends.get() : Backends.get(backend)),
+                System.out);
         return 0;
     }
 }

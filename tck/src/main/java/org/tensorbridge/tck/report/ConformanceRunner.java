@@ -11,8 +11,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.tensorbridge.Backend;
@@ -35,10 +39,47 @@ public final class ConformanceRunner {
 
     private final RuleCatalog catalog = RuleCatalog.bundled();
     private final PrintStream progress;
+    private final Progress tests;
+
+    /** Told how far the kit has got, for a progress display. Called from the run's thread. */
+    public interface Progress {
+        /** The kit starts on {@code backend}, with {@code tests} tests to run. */
+        void started(String backend, long tests);
+
+        /** One more test has finished. */
+        void testFinished();
+
+        /** The kit is done with the current backend. */
+        void finished();
+
+        /** Reports nothing. */
+        Progress NONE = new Progress() {
+            @Override
+            public void started(String backend, long tests) {
+            }
+
+            @Override
+            public void testFinished() {
+            }
+
+            @Override
+            public void finished() {
+            }
+        };
+    }
 
     /** @param progress where to say what is being tested */
     public ConformanceRunner(PrintStream progress) {
+        this(progress, Progress.NONE);
+    }
+
+    /**
+     * @param progress where to say what is being tested
+     * @param tests told as each test finishes
+     */
+    public ConformanceRunner(PrintStream progress, Progress tests) {
         this.progress = progress;
+        this.tests = tests;
     }
 
     /**
@@ -89,7 +130,20 @@ public final class ConformanceRunner {
                     .build();
             Launcher launcher = LauncherFactory.create();
             RuleVerdictCollector collector = new RuleVerdictCollector();
-            launcher.execute(request, collector);
+            TestPlan plan = launcher.discover(request);
+            tests.started(name, plan.countTestIdentifiers(TestIdentifier::isTest));
+            try {
+                launcher.execute(plan, collector, new TestExecutionListener() {
+                    @Override
+                    public void executionFinished(TestIdentifier test, TestExecutionResult result) {
+                        if (test.isTest()) {
+                            tests.testFinished();
+                        }
+                    }
+                });
+            } finally {
+                tests.finished();
+            }
             return new BackendReport(name, true, null, backend.device().toString(), collector.verdicts(catalog));
         } finally {
             if (previousSeed == null) {
