@@ -1,0 +1,183 @@
+package org.tensorbridge.arrow;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.complex.FixedSizeListVector;
+import org.tensorbridge.Access;
+import org.tensorbridge.Backend;
+import org.tensorbridge.CopyPolicy;
+import org.tensorbridge.DType;
+import org.tensorbridge.HostArray;
+import org.tensorbridge.Shape;
+import org.tensorbridge.ShapeMismatchException;
+import org.tensorbridge.Tensor;
+
+/**
+ * Arrow columns to tensors and host arrays: an {@code arrow.fixed_shape_tensor} column, or a plain
+ * {@code FixedSizeList} column with a row shape the caller gives, becomes a tensor of shape
+ * {@code [rows] + rowShape}; a plain fixed-width column becomes a rank-1 tensor. The tensor has the
+ * column's physical (storage) layout: a {@code permutation} in the type's metadata describes a logical
+ * view of it and is not applied.
+ *
+ * <h2>Sharing</h2>
+ * The tensor is made with {@link Backend#fromBuffer(ByteBuffer, DType, Shape, CopyPolicy, AutoCloseable)}
+ * over the column's data buffer: on a backend that {@linkplain
+ * org.tensorbridge.BackendCapabilities#wrapsHostBuffers() wraps host buffers} (the CPU backend) the
+ * tensor <em>is</em> the Arrow memory, with no copy, under {@code NEVER} and {@code IF_NEEDED}; other
+ * backends copy under {@code IF_NEEDED}, and {@code NEVER} throws their
+ * {@link org.tensorbridge.CopyRequiredException}. {@code ALWAYS} copies. Host arrays come from that
+ * tensor's {@code toHost}, so on the CPU backend they alias the Arrow memory too.
+ *
+ * <h2>Lifetime</h2>
+ * A wrapping tensor holds its own reference to the Arrow buffer (retained here, released by the owner
+ * handed to {@code fromBuffer} when the tensor and every view of it are closed), so the memory stays
+ * valid after the vector, its {@code VectorSchemaRoot} or its IPC reader is closed. The allocator counts
+ * the memory until then: close tensors and host arrays before closing the allocator.
+ *
+ * <h2>Nulls</h2>
+ * A tensor has no nulls: a column with a null row or a null element is refused with
+ * {@link NullElementsException}.
+ *
+ * <p>Stateless and thread-safe; do not modify a vector while it is being converted.
+ */
+public final class ArrowImport {
+    private ArrowImport() {
+    }
+
+    /**
+     * A tensor of shape {@code [rows] + vector.rowShape()} over the column's memory.
+     *
+     * @throws NullElementsException if the column has a null row or element
+     * @throws org.tensorbridge.UnsupportedDTypeException if the elements have no tensor dtype
+     * @throws org.tensorbridge.CopyRequiredException under {@code NEVER} when the backend cannot wrap
+     */
+    public static Tensor toTensor(FixedShapeTensorVector vector, Backend backend, CopyPolicy policy) {
+        Objects.requireNonNull(vector, "vector must not be null");
+        return toTensor(vector.getUnderlyingVector(), vector.rowShape(), backend, policy);
+    }
+
+    /**
+     * A tensor of shape {@code [rows] + rowShape} over a plain fixed-size list column's memory, whose list
+     * size must be {@code rowShape}'s element count.
+     *
+     * @throws ShapeMismatchException if the list size is not {@code rowShape}'s element count
+     * @throws NullElementsException if the column has a null row or element
+     */
+    public static Tensor toTensor(FixedSizeListVector vector, Shape rowShape, Backend backend, CopyPolicy policy) {
+        Objects.requireNonNull(vector, "vector must not be null");
+        Objects.requireNonNull(rowShape, "rowShape must not be null; use Shape.scalar() for rows of one element");
+        if (vector.getListSize() != rowShape.elementCount()) {
+            throw new ShapeMismatchException("column " + vector.getName() + " has lists of " + vector.getListSize()
+                    + " elements but row shape " + rowShape + " has " + rowShape.elementCount()
+                    + "; give a row shape whose element count is the list size");
+        }
+        if (vector.getNullCount() > 0) {
+            throw new NullElementsException("column " + vector.getName() + " has " + vector.getNullCount()
+                    + " null rows (the first is row " + firstNull(vector) + "); a tensor has no null, so fill or "
+                    + "drop them in Arrow first");
+        }
+        long[] dims = new long[rowShape.rank() + 1];
+        dims[0] = vector.getValueCount();
+        System.arraycopy(rowShape.toArray(), 0, dims, 1, rowShape.rank());
+        return wrap(vector.getDataVector(), Shape.of(dims), vector.getName(), backend, policy);
+    }
+
+    /**
+     * A rank-1 tensor over a plain fixed-width column's memory (an {@code Int} or {@code FloatingPoint}
+     * column), one element per row.
+     *
+     * @throws IllegalArgumentException if the column is not fixed-width
+     * @throws NullElementsException if the column has a null
+     */
+    public static Tensor toTensor(FieldVector column, Backend backend, CopyPolicy policy) {
+        Objects.requireNonNull(column, "column must not be null");
+        return wrap(column, Shape.of(column.getValueCount()), column.getName(), backend, policy);
+    }
+
+    /**
+     * A host array of shape {@code [rows] + vector.rowShape()}: {@code toTensor(...).toHost(policy,
+     * access)}, the tensor closed. Under {@code NEVER} and {@code IF_NEEDED} on the CPU backend it
+     * aliases the Arrow memory (reports {@code SHARED}, 0 bytes copied) and keeps it alive until closed;
+     * under {@code ALWAYS} it is one independent copy.
+     */
+    public static HostArray toHostArray(FixedShapeTensorVector vector, Backend backend, CopyPolicy policy,
+            Access access) {
+        Objects.requireNonNull(vector, "vector must not be null");
+        return toHostArray(vector.getUnderlyingVector(), vector.rowShape(), backend, policy, access);
+    }
+
+    /** {@link #toHostArray(FixedShapeTensorVector, Backend, CopyPolicy, Access)} for a plain fixed-size list column. */
+    public static HostArray toHostArray(FixedSizeListVector vector, Shape rowShape, Backend backend, CopyPolicy policy,
+            Access access) {
+        Objects.requireNonNull(policy, "policy must not be null; use CopyPolicy.IF_NEEDED for the default");
+        Objects.requireNonNull(access, "access must not be null; use Access.READ_ONLY for the default");
+        // ALWAYS copies once, in toHost; the tensor in between wraps when it can.
+        CopyPolicy tensorPolicy = policy == CopyPolicy.ALWAYS ? CopyPolicy.IF_NEEDED : policy;
+        try (Tensor tensor = toTensor(vector, rowShape, backend, tensorPolicy)) {
+            return tensor.toHost(policy, access);
+        }
+    }
+
+    private static Tensor wrap(FieldVector elements, Shape shape, String column, Backend backend, CopyPolicy policy) {
+        Objects.requireNonNull(backend, "backend must not be null");
+        Objects.requireNonNull(policy, "policy must not be null; use CopyPolicy.IF_NEEDED for the default");
+        if (elements instanceof FixedSizeListVector) {
+            throw new IllegalArgumentException("column " + column + " is a FixedSizeList; give the shape of its rows: "
+                    + "ArrowImport.toTensor(vector, rowShape, backend, policy)");
+        }
+        if (!(elements instanceof BaseFixedWidthVector)) {
+            throw new IllegalArgumentException("column " + column + " holds " + elements.getField().getType()
+                    + " elements, which are not fixed-width numbers; tensors need Int or FloatingPoint elements");
+        }
+        DType dtype = ElementTypes.dtype(elements.getField().getType());
+        if (elements.getNullCount() > 0) {
+            throw new NullElementsException("column " + column + " has " + elements.getNullCount() + " null elements "
+                    + "(the first is element " + firstNull(elements) + "); a tensor has no null, so fill them in Arrow "
+                    + "first");
+        }
+        if (elements.getValueCount() < shape.elementCount()) {
+            throw new IllegalStateException("column " + column + " has " + elements.getValueCount() + " elements but "
+                    + shape + " needs " + shape.elementCount() + "; set the element vector's value count before "
+                    + "converting");
+        }
+        long bytes = shape.elementCount() * dtype.byteWidth();
+        ArrowBuf data = elements.getDataBuffer();
+        if (data.capacity() < bytes) {
+            throw new IllegalStateException("column " + column + " has a data buffer of " + data.capacity()
+                    + " bytes but " + dtype.displayName() + shape + " needs " + bytes + "; the vector is inconsistent");
+        }
+        return tensorOver(data, 0, dtype, shape, backend, policy);
+    }
+
+    /**
+     * A tensor of {@code dtype[shape]} over the bytes of {@code data} from {@code offset}, made with
+     * {@code backend.fromBuffer(view, dtype, shape, policy, owner)}: the owner is a reference to the
+     * buffer retained here, so a wrapping tensor (and every host array or view over it) keeps the Arrow
+     * memory alive on its own; {@code fromBuffer} closes the reference when the last of them is closed,
+     * or at once if it copied or failed. The caller checks that the bytes lie inside {@code data}.
+     */
+    static Tensor tensorOver(ArrowBuf data, long offset, DType dtype, Shape shape, Backend backend,
+            CopyPolicy policy) {
+        ArrowBufReference reference = ArrowBufReference.retain(data);
+        ByteBuffer view;
+        try {
+            view = reference.view(offset, shape.elementCount() * dtype.byteWidth());
+        } catch (RuntimeException | Error e) {
+            reference.close();
+            throw e;
+        }
+        return backend.fromBuffer(view, dtype, shape, policy, reference);
+    }
+
+    private static int firstNull(FieldVector vector) {
+        for (int i = 0; i < vector.getValueCount(); i++) {
+            if (vector.isNull(i)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,73 @@
+package org.tensorbridge.arrow;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.tensorbridge.Access;
+import org.tensorbridge.CopyPolicy;
+
+/**
+ * How {@link ArrowExport} turns a tensor into an Arrow column: the {@link CopyPolicy} and
+ * {@link Access} of the host view it takes of the tensor, and optional dimension names for the
+ * column's type.
+ *
+ * <p>Defaults: {@link CopyPolicy#IF_NEEDED} (share host memory, copy device memory),
+ * {@link Access#READ_ONLY}, no dimension names. Arrow cannot enforce read-only memory: a
+ * {@code READ_ONLY} export is a promise not to write through the column; ask for
+ * {@link Access#WRITABLE} to make writes through the column reach the tensor.
+ *
+ * <p>Immutable and thread-safe; each {@code with} method returns a new instance.
+ */
+public final class ExportOptions {
+    private static final ExportOptions DEFAULTS = new ExportOptions(CopyPolicy.IF_NEEDED, Access.READ_ONLY, null);
+
+    private final CopyPolicy policy;
+    private final Access access;
+    private final List<String> dimNames;
+
+    private ExportOptions(CopyPolicy policy, Access access, List<String> dimNames) {
+        this.policy = policy;
+        this.access = access;
+        this.dimNames = dimNames;
+    }
+
+    /** {@code IF_NEEDED}, {@code READ_ONLY}, no dimension names. */
+    public static ExportOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** These options with {@code policy}: {@code NEVER} fails for device tensors, {@code ALWAYS} always copies. */
+    public ExportOptions withPolicy(CopyPolicy policy) {
+        return new ExportOptions(Objects.requireNonNull(policy, "policy"), access, dimNames);
+    }
+
+    /** These options with {@code access}. */
+    public ExportOptions withAccess(Access access) {
+        return new ExportOptions(policy, Objects.requireNonNull(access, "access"), dimNames);
+    }
+
+    /** These options with names for the dimensions of each row (the tensor's dimensions after the first). */
+    public ExportOptions withDimNames(List<String> names) {
+        return new ExportOptions(policy, access, List.copyOf(Objects.requireNonNull(names, "names")));
+    }
+
+    /** The copy policy of the host view taken of the tensor. */
+    public CopyPolicy policy() {
+        return policy;
+    }
+
+    /** The access of the host view taken of the tensor. */
+    public Access access() {
+        return access;
+    }
+
+    /** Names of the row dimensions, if given. */
+    public Optional<List<String>> dimNames() {
+        return Optional.ofNullable(dimNames);
+    }
+
+    @Override
+    public String toString() {
+        return "ExportOptions[" + policy + ", " + access + (dimNames == null ? "" : ", dim_names " + dimNames) + "]";
+    }
+}

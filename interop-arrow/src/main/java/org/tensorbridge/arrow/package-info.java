@@ -1,0 +1,36 @@
+/**
+ * Tensors in Apache Arrow without copying, and the canonical extension type
+ * {@code arrow.fixed_shape_tensor} that Arrow Java does not provide.
+ *
+ * <ul>
+ *   <li>{@link org.tensorbridge.arrow.FixedShapeTensorType} and
+ *       {@link org.tensorbridge.arrow.FixedShapeTensorVector}: the extension type, exactly as the Arrow
+ *       canonical extensions specification defines it, registered with Arrow's
+ *       {@code ExtensionTypeRegistry}; {@link org.tensorbridge.arrow.FixedShapeTensorMetadata} its
+ *       validated parameters.</li>
+ *   <li>{@link org.tensorbridge.arrow.ArrowExport}: a dense tensor (first dimension the batch) becomes
+ *       a column whose data buffer is the tensor's memory when that memory is on the host; device
+ *       tensors are copied once and the {@link org.tensorbridge.arrow.ExportedTensor} says so.</li>
+ *   <li>{@link org.tensorbridge.arrow.ArrowImport}: a column becomes a tensor on a backend, over the
+ *       Arrow memory when the backend wraps host buffers, and host arrays through that tensor; rows
+ *       of a column ({@link org.tensorbridge.arrow.FixedShapeTensorVector#row(int,
+ *       org.tensorbridge.Backend, org.tensorbridge.Access)}) likewise. The module implements no host
+ *       array of its own.</li>
+ *   <li>{@link org.tensorbridge.arrow.SparseExport} and {@link org.tensorbridge.arrow.SparseImport}:
+ *       sparse tensors as COO record batches ({@link org.tensorbridge.arrow.SparseBatchSchema}).</li>
+ *   <li>{@link org.tensorbridge.arrow.TensorIpc}: IPC files and streams through Arrow's own writers
+ *       and readers, with the extension type registered.</li>
+ * </ul>
+ *
+ * <h2>Lifetime, in one rule</h2>
+ * Memory shared between a tensor and Arrow stays valid until both sides have let go of it: the tensor
+ * side through the api's reference counting, the Arrow side through the buffer's reference count.
+ * Either may be closed first. The allocator counts shared memory until both are closed, so close the
+ * allocator last; closing it earlier fails as Arrow fails on any leak.
+ *
+ * <h2>Requirements</h2>
+ * Arrow reads the address of direct buffers through {@code java.nio} internals: run with
+ * {@code --add-opens=java.base/java.nio=ALL-UNNAMED} (or {@code =org.apache.arrow.memory.core} on the
+ * module path). The module depends on the api and Arrow only.
+ */
+package org.tensorbridge.arrow;
