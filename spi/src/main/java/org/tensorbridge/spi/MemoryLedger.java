@@ -19,9 +19,26 @@ public final class MemoryLedger {
     private final AtomicLong allocatedBlocks = new AtomicLong();
     private final List<String> leaks = Collections.synchronizedList(new ArrayList<>());
 
+    /** Every ledger alive in this JVM, weakly held: what a leak check over a whole test suite reads. */
+    private static final java.util.Set<MemoryLedger> ALL =
+            java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
+
     /** @param owner the backend or component whose memory this counts, for messages */
     public MemoryLedger(String owner) {
         this.owner = owner;
+        ALL.add(this);
+    }
+
+    /** The ledgers of every backend still reachable in this JVM. */
+    public static List<MemoryLedger> all() {
+        synchronized (ALL) {
+            return List.copyOf(ALL);
+        }
+    }
+
+    /** The backend or component whose memory this counts. */
+    public String owner() {
+        return owner;
     }
 
     void opened(long bytes) {
