@@ -635,7 +635,183 @@ class CpuBadInputTest {
                 bad("unknown backend name", BackendUnavailableException.class, "nosuchbackend",
                         () -> Backends.get("nosuchbackend")),
                 bad("blank backend name", IllegalArgumentException.class, "name", () -> Backends.get(" ")),
-                bad("null backend name", IllegalArgumentException.class, "name", () -> Backends.get(null)));
+                bad("null backend name", IllegalArgumentException.class, "name", () -> Backends.get(null)),
+
+                // ---- sparse tensors ----
+                bad("sparse index beyond the dense shape", IndexOutOfBoundsException.class, "indices[0, 1]",
+                        () -> CPU.sparseCoo(new long[][] {{0, 9}}, new float[] {1}, 2, 3).close()),
+                bad("negative sparse index", IndexOutOfBoundsException.class, "-1",
+                        () -> CPU.sparseCoo(new long[][] {{-1, 0}}, new float[] {1}, 2, 3).close()),
+                bad("int32 sparse indices", DTypeMismatchException.class, "indices", () -> {
+                    try (Tensor i = CPU.constant(new int[] {0, 0}, 1, 2); Tensor v = CPU.constant(new float[] {1})) {
+                        CPU.sparseCoo(i, v, Shape.of(2, 3)).close();
+                    }
+                }),
+                bad("sparse indices of the wrong rank", ShapeMismatchException.class, "indices", () -> {
+                    try (Tensor i = CPU.constant(new long[] {0, 0, 0}, 1, 3); Tensor v = CPU.constant(new float[] {1})) {
+                        CPU.sparseCoo(i, v, Shape.of(2, 3)).close();
+                    }
+                }),
+                bad("more sparse values than indices", ShapeMismatchException.class, "values", () -> {
+                    try (Tensor i = CPU.constant(new long[] {0, 0}, 1, 2); Tensor v = CPU.constant(new float[] {1, 2})) {
+                        CPU.sparseCoo(i, v, Shape.of(2, 3)).close();
+                    }
+                }),
+                bad("a sparse index row of the wrong length", ShapeMismatchException.class, "indices[1]",
+                        () -> CPU.sparseCoo(new long[][] {{0, 0}, {1}}, new float[] {1, 2}, 2, 3).close()),
+                bad("null sparse indices", NullPointerException.class, "indices",
+                        () -> CPU.sparseCoo((long[][]) null, new float[] {1}, 2, 3).close()),
+                bad("decreasing CSR indptr", IllegalArgumentException.class, "indptr[2]",
+                        () -> CPU.sparseCsr(new long[] {0, 2, 1}, new long[] {0, 1}, new float[] {1, 2}, 2, 3).close()),
+                bad("CSR indptr not starting at 0", IllegalArgumentException.class, "indptr[0]",
+                        () -> CPU.sparseCsr(new long[] {1, 1, 2}, new long[] {0, 1}, new float[] {1, 2}, 2, 3).close()),
+                bad("CSR column beyond the matrix", IndexOutOfBoundsException.class, "columns[1]",
+                        () -> CPU.sparseCsr(new long[] {0, 1, 2}, new long[] {0, 7}, new float[] {1, 2}, 2, 3).close()),
+                bad("CSR with a rank-3 dense shape", ShapeMismatchException.class, "denseShape", () -> {
+                    try (Tensor p = CPU.constant(new long[] {0, 0, 0}); Tensor c = CPU.constant(new long[0]);
+                            Tensor v = CPU.constant(new float[0])) {
+                        CPU.sparseCsr(p, c, v, Shape.of(2, 2, 2)).close();
+                    }
+                }),
+                bad("toDense past its limit", org.tensorbridge.DenseSizeLimitException.class, "maxElements", () -> {
+                    try (var s = CPU.sparseCoo(new long[][] {{0, 0}}, new float[] {1}, 1000, 1000)) {
+                        s.toDense(10).close();
+                    }
+                }),
+                bad("toDense with a negative limit", IllegalArgumentException.class, "maxElements", () -> {
+                    try (var s = CPU.sparseCoo(new long[][] {{0, 0}}, new float[] {1}, 2, 2)) {
+                        s.toDense(-1).close();
+                    }
+                }),
+                bad("sparse matmul with mismatched inner sizes", ShapeMismatchException.class, "matmul", () -> {
+                    try (var s = CPU.sparseCoo(new long[][] {{0, 0}}, new float[] {1}, 2, 3);
+                            Tensor d = CPU.ones(DType.FLOAT32, Shape.of(2, 2))) {
+                        s.matmul(d).close();
+                    }
+                }),
+                bad("sparse add of different dense shapes", ShapeMismatchException.class, "add", () -> {
+                    try (var a = CPU.sparseCoo(new long[][] {{0, 0}}, new float[] {1}, 2, 3);
+                            var b = CPU.sparseCoo(new long[][] {{0, 0}}, new float[] {1}, 3, 2)) {
+                        a.add(b).close();
+                    }
+                }),
+                bad("sparse add of different dtypes", DTypeMismatchException.class, "add", () -> {
+                    try (var a = CPU.sparseCoo(new long[][] {{0, 0}}, new float[] {1}, 2, 3);
+                            var b = CPU.sparseCoo(new long[][] {{0, 0}}, new double[] {1}, 2, 3)) {
+                        a.add(b).close();
+                    }
+                }),
+                bad("int32 sparse times 1.5", DTypeMismatchException.class, "scalar", () -> {
+                    try (var a = CPU.sparseCoo(new long[][] {{0, 0}}, new int[] {1}, 2, 3)) {
+                        a.multiply(1.5).close();
+                    }
+                }),
+                bad("transpose of a rank-3 sparse tensor", ShapeMismatchException.class, "transpose", () -> {
+                    try (var a = CPU.sparseCoo(new long[][] {{0, 0, 0}}, new float[] {1}, 2, 2, 2)) {
+                        a.transpose().close();
+                    }
+                }),
+                bad("sparse sum along a missing axis", IllegalArgumentException.class, "axis", () -> {
+                    try (var a = CPU.sparseCoo(new long[][] {{0, 0}}, new float[] {1}, 2, 3)) {
+                        a.sum(2).close();
+                    }
+                }),
+                bad("toSparseValue of a closed sparse tensor", ClosedResourceException.class, "closed",
+                        () -> closed(CPU.sparseCoo(new long[][] {{0, 0}}, new float[] {1}, 2, 3)).toSparseValue()),
+                bad("CSR of a rank-3 sparse value", ShapeMismatchException.class, "toCsr", () -> {
+                    try (var a = CPU.sparseCoo(new long[][] {{0, 0, 0}}, new float[] {1}, 2, 2, 2);
+                            var v = a.toSparseValue()) {
+                        v.toCsr().close();
+                    }
+                }),
+
+                // ---- graphs and sessions ----
+                bad("a placeholder name used twice", IllegalArgumentException.class, "'x'", () -> {
+                    try (var g = CPU.newGraph()) {
+                        g.placeholder("x", DType.FLOAT32, 2);
+                        g.placeholder("x", DType.FLOAT32, 2);
+                    }
+                }),
+                bad("a placeholder dimension below -1", IllegalArgumentException.class, "dims[0]", () -> {
+                    try (var g = CPU.newGraph()) {
+                        g.placeholder("x", DType.FLOAT32, -2);
+                    }
+                }),
+                bad("nodes of two graphs in one operation", IllegalArgumentException.class, "another graph", () -> {
+                    try (var g = CPU.newGraph(); var h = CPU.newGraph()) {
+                        g.placeholder("x", DType.FLOAT32, 2).add(h.placeholder("y", DType.FLOAT32, 2));
+                    }
+                }),
+                bad("float32 symbol plus int32 symbol", DTypeMismatchException.class, "cast", () -> {
+                    try (var g = CPU.newGraph()) {
+                        g.placeholder("x", DType.FLOAT32, 2).add(g.placeholder("y", DType.INT32, 2));
+                    }
+                }),
+                bad("symbols that cannot broadcast", ShapeMismatchException.class, "[2, 3]", () -> {
+                    try (var g = CPU.newGraph()) {
+                        g.placeholder("x", DType.FLOAT32, 2, 3).add(g.placeholder("y", DType.FLOAT32, 4));
+                    }
+                }),
+                bad("a run without a needed feed", IllegalArgumentException.class, "'x'", () -> {
+                    try (var g = CPU.newGraph(); var s = g.newSession()) {
+                        s.run(g.placeholder("x", DType.FLOAT32, 2).add(1)).close();
+                    }
+                }),
+                bad("a feed of the wrong dtype", DTypeMismatchException.class, "'x'", () -> {
+                    try (var g = CPU.newGraph(); var s = g.newSession()) {
+                        var x = g.placeholder("x", DType.FLOAT32, 2);
+                        s.run(x.add(1), java.util.Map.of(x, new int[] {1, 2})).close();
+                    }
+                }),
+                bad("a feed of the wrong shape", ShapeMismatchException.class, "'x'", () -> {
+                    try (var g = CPU.newGraph(); var s = g.newSession()) {
+                        var x = g.placeholder("x", DType.FLOAT32, 2);
+                        s.run(x.add(1), java.util.Map.of(x, new float[] {1, 2, 3})).close();
+                    }
+                }),
+                bad("a String fed to a placeholder", IllegalArgumentException.class, "HostArray", () -> {
+                    try (var g = CPU.newGraph(); var s = g.newSession()) {
+                        var x = g.placeholder("x", DType.FLOAT32, 2);
+                        s.run(x.add(1), java.util.Map.of(x, "1, 2")).close();
+                    }
+                }),
+                bad("a feed for an operation node", IllegalArgumentException.class, "placeholder", () -> {
+                    try (var g = CPU.newGraph(); var s = g.newSession()) {
+                        var y = g.scalar(DType.FLOAT32, 1).add(1);
+                        s.run(y, java.util.Map.of(y, new float[] {1})).close();
+                    }
+                }),
+                bad("eval without a default session", org.tensorbridge.NoDefaultSessionException.class,
+                        "eval(session)", () -> {
+                            try (var g = CPU.newGraph()) {
+                                g.scalar(DType.FLOAT32, 1).eval().close();
+                            }
+                        }),
+                bad("a run on a closed session", ClosedResourceException.class, "newSession", () -> {
+                    try (var g = CPU.newGraph()) {
+                        var y = g.scalar(DType.FLOAT32, 1);
+                        closed(g.newSession()).run(y).close();
+                    }
+                }),
+                bad("a run on a closed graph", ClosedResourceException.class, "newGraph", () -> {
+                    var g = CPU.newGraph();
+                    try (var s = g.newSession()) {
+                        var y = g.scalar(DType.FLOAT32, 1);
+                        g.close();
+                        s.run(y).close();
+                    }
+                }),
+                bad("a null fetch", NullPointerException.class, "fetch", () -> {
+                    try (var g = CPU.newGraph(); var s = g.newSession()) {
+                        s.run((org.tensorbridge.Symbol) null).close();
+                    }
+                }),
+                bad("null feeds", NullPointerException.class, "feeds", () -> {
+                    try (var g = CPU.newGraph(); var s = g.newSession()) {
+                        s.run(g.scalar(DType.FLOAT32, 1), null).close();
+                    }
+                }),
+                bad("constantOf a String", IllegalArgumentException.class, "data", () -> CPU.constantOf("[1, 2]").close()));
     }
 
     // ---- helpers ----

@@ -16,25 +16,32 @@ import org.tensorbridge.ClosedResourceException;
 
 /**
  * One OpenCL context and in-order command queue on one device, and the only door to them: buffers,
- * blocking transfers, kernel launches and the compiled-program cache.
+ * blocking transfers, kernel launches, the compiled-program cache and the bounded cache of generated
+ * fused kernels. It counts kernel launches and bytes read back to the host, for tests and benchmarks.
  *
  * <p>Thread-safety: OpenCL queues and kernel arguments are not safe to drive from several threads
  * (JOCL adds no locking), so every use of the queue and of cached kernels happens while holding this
  * context's lock, taken with {@link #locked}. Operations of one backend therefore run one at a time;
  * buffer creation and release take the lock too.
  *
- * <p>Lifetime: {@link #close()} releases the cached kernels and programs, the queue, the placeholder
- * buffer and the context; buffers still held by tensors are released when those close (OpenCL keeps
- * the context alive for them). Live {@code cl_mem} objects are counted by {@link #liveBuffers()}.
+ * <p>Lifetime: {@link #close()} releases the cached kernels and programs (fused ones included), the
+ * queue, the placeholder buffer and the context; buffers still held by tensors are released when those
+ * close (OpenCL keeps the context alive for them). Live {@code cl_mem} objects are counted by
+ * {@link #liveBuffers()}.
  */
 final class ClContext implements AutoCloseable {
     private final DeviceInfo device;
     private final cl_context context;
     private final cl_command_queue queue;
+    private final ProgramSources sources;
+    private final ProgramBuilder builder;
     private final ProgramCache programs;
+    private final FusedCache fused;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicLong liveBuffers = new AtomicLong();
     private final AtomicLong createdBuffers = new AtomicLong();
+    private final AtomicLong launches = new AtomicLong();
+    private final AtomicLong bytesRead = new AtomicLong();
     private final cl_mem placeholder;
     private volatile boolean closed;
 
@@ -53,7 +60,10 @@ final class ClContext implements AutoCloseable {
             throw ClStatus.failure(status[0], "clCreateCommandQueue on " + device.describe());
         }
         this.queue = q;
-        this.programs = new ProgramCache(context, device, sources);
+        this.sources = sources;
+        this.builder = new ProgramBuilder(context, device);
+        this.programs = new ProgramCache(builder, sources);
+        this.fused = new FusedCache(builder, FusedCache.DEFAULT_CAPACITY);
         cl_mem p = CL.clCreateBuffer(context, CL.CL_MEM_READ_WRITE, 8, null, status);
         if (status[0] != CL.CL_SUCCESS) {
             CL.clReleaseCommandQueue(queue);
@@ -184,6 +194,7 @@ final class ClContext implements AutoCloseable {
         }
         ClStatus.check(CL.clEnqueueReadBuffer(queue, source, CL.CL_TRUE, offset, bytes, HostPointers.of(target), 0,
                 null, null), "clEnqueueReadBuffer of " + bytes + " bytes");
+        bytesRead.addAndGet(bytes);
     }
 
     /** One int read back from the device: a count or a flag. */
@@ -192,7 +203,23 @@ final class ClContext implements AutoCloseable {
         int[] value = new int[1];
         ClStatus.check(CL.clEnqueueReadBuffer(queue, source, CL.CL_TRUE, index * Integer.BYTES, Integer.BYTES,
                 Pointer.to(value), 0, null, null), "clEnqueueReadBuffer of a count");
+        bytesRead.addAndGet(Integer.BYTES);
         return value[0];
+    }
+
+    /** One long read back from the device: an element of an index buffer named in a message. */
+    long readLong(cl_mem source, long index) {
+        requireLock();
+        long[] value = new long[1];
+        ClStatus.check(CL.clEnqueueReadBuffer(queue, source, CL.CL_TRUE, index * Long.BYTES, Long.BYTES,
+                Pointer.to(value), 0, null, null), "clEnqueueReadBuffer of one index");
+        bytesRead.addAndGet(Long.BYTES);
+        return value[0];
+    }
+
+    /** Bytes ever read from the device to the host: transfers, counts and flags. */
+    long bytesRead() {
+        return bytesRead.get();
     }
 
     /** One int written to the device. */
@@ -221,6 +248,36 @@ final class ClContext implements AutoCloseable {
         return new KernelCall(this, kernel, program + "/" + name);
     }
 
+    /**
+     * A launch of the generated fused kernel cached under {@code key}, compiled on a miss from the
+     * program {@link ProgramSources#fused} makes of {@code kernel}; call with the lock held.
+     */
+    KernelCall fused(String key, org.tensorbridge.DType dtype, Supplier<String> kernel) {
+        requireLock();
+        cl_kernel k = fused.kernel(key, () -> sources.fused(dtype, kernel.get()));
+        return new KernelCall(this, k, "fused " + key);
+    }
+
+    /** The compiler of this context's programs. */
+    ProgramBuilder builder() {
+        return builder;
+    }
+
+    /** The cache of generated fused kernels. */
+    FusedCache fusedCache() {
+        return fused;
+    }
+
+    /** Counts one kernel launch; {@link KernelCall} calls it for every enqueued kernel. */
+    void countLaunch() {
+        launches.incrementAndGet();
+    }
+
+    /** Kernels ever launched on this context's queue. */
+    long launches() {
+        return launches.get();
+    }
+
     cl_command_queue queue() {
         return queue;
     }
@@ -245,6 +302,7 @@ final class ClContext implements AutoCloseable {
             closed = true;
             CL.clFinish(queue);
             programs.close();
+            fused.close();
             CL.clReleaseMemObject(placeholder);
             CL.clReleaseCommandQueue(queue);
             CL.clReleaseContext(context);

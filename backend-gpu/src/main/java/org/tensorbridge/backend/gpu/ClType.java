@@ -76,8 +76,18 @@ enum ClType {
         };
     }
 
+    /** A stored element given by value (a kernel argument of the storage type) as the compute type. */
+    String value(String stored) {
+        return switch (kind) {
+            case BOOL -> "((uchar) ((" + stored + ") != 0))";
+            case HALF -> "h2f(" + stored + ")";
+            case BRAIN -> "bf2f(" + stored + ")";
+            default -> "(" + stored + ")";
+        };
+    }
+
     /** A compute value rounded to what storing and loading it gives. */
-    private String round(String value) {
+    String round(String value) {
         return switch (kind) {
             case HALF -> "h2f(f2h(" + value + "))";
             case BRAIN -> "bf2f(f2bf(" + value + "))";

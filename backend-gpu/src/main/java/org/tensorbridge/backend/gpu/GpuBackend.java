@@ -2,11 +2,14 @@ package org.tensorbridge.backend.gpu;
 
 import java.nio.ByteBuffer;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import org.tensorbridge.BackendCapabilities;
 import org.tensorbridge.DType;
+import org.tensorbridge.Shape;
 import org.tensorbridge.spi.AbstractBackend;
 import org.tensorbridge.spi.BinaryOp;
+import org.tensorbridge.spi.FusedExpression;
 import org.tensorbridge.spi.Operand;
 import org.tensorbridge.spi.SparseOperand;
 import org.tensorbridge.spi.SparseParts;
@@ -32,10 +35,23 @@ import org.tensorbridge.spi.Storage;
  * (per-axis broadcast strides), tiled matmul in local memory, cast between every pair of dtypes (as
  * Java converts), and the integer-division zero check. Sparse: coalesce, add, transpose, toSparse,
  * sparse x dense matmul, sum along an axis and toDense, by device sort, prefix sums and segmented sums
- * ({@link SparseKernels}). No operation round-trips elements through the host. What does cross:
- * one int read back per zero check and per sparse result (its nnz). The spi's sparse creation
- * ({@code sparseCoo}, {@code sparseCsr}) validates indices on the host by downloading them; that is the
- * spi's check, outside this backend's hooks.
+ * ({@link SparseKernels}), and the index checks of a new sparse tensor (the first index outside the
+ * dense shape, and whether the indices are canonical).
+ *
+ * <p><b>Fusion.</b> A graph run hands a chain of floating-point elementwise operations over operands of
+ * the result's shape to {@link #fusedElementwise}; this backend generates one OpenCL C kernel for it
+ * that reads each input once, evaluates the chain in registers (float16 and bfloat16 in float, rounded
+ * after each operation as the unfused kernels round, so the values are identical) and writes the result
+ * once. Scalars are kernel arguments, so one program serves every scalar value of an expression's
+ * signature. Programs are compiled once per (signature, input count, dtype) and kept in a
+ * least-recently-used cache of 256; an evicted program's kernel and program are released at once.
+ *
+ * <p><b>What crosses to the host.</b> No element of any operation: only scalars. One int per integer
+ * division's zero check and per operation that makes a sparse result (its nnz; the transpose reads one
+ * more for its canonical flag); for a new sparse tensor, one int for the index check (plus the offending
+ * index value when it fails) and one for the canonical check. The dense shape's dims or strides and
+ * broadcast strides go up as a few longs. The spi's CSR factory ({@code sparseCsr}) still validates
+ * {@code indptr} and builds COO indices on the host; that is outside this backend's hooks.
  *
  * <p><b>Thread-safety.</b> Thread-safe. The OpenCL queue and the cached kernels are driven under one
  * lock per backend ({@link ClContext}), so operations of one backend run one at a time on its device;
@@ -43,9 +59,9 @@ import org.tensorbridge.spi.Storage;
  * frees memory under a kernel.
  *
  * <p><b>Lifetime.</b> Tensors hold reference-counted {@code cl_mem} buffers, released when the last
- * holder closes. Programs are compiled once per backend, on first use, and cached. {@link #close()}
- * releases kernels, programs, the queue and the context; a backend from {@code Backends.get("gpu")} is
- * shared and should not be closed.
+ * holder closes. Programs are compiled once per backend, on first use, and cached (fused ones in the
+ * bounded cache above). {@link #close()} releases kernels, programs, the queue and the context; a
+ * backend from {@code Backends.get("gpu")} is shared and should not be closed.
  */
 public final class GpuBackend extends AbstractBackend implements AutoCloseable {
     /** The name this backend registers under. */
@@ -54,6 +70,8 @@ public final class GpuBackend extends AbstractBackend implements AutoCloseable {
     private final ClContext cl;
     private final DenseKernels dense;
     private final SparseKernels sparse;
+    private final FusedKernels fused;
+    private final IndexChecks indexChecks;
     private final long maxTensorBytes;
 
     private GpuBackend(DeviceInfo device, ClContext cl, Set<DType> dtypes) {
@@ -66,6 +84,8 @@ public final class GpuBackend extends AbstractBackend implements AutoCloseable {
         this.cl = cl;
         this.dense = new DenseKernels(cl);
         this.sparse = new SparseKernels(cl, this::allocateDevice);
+        this.fused = new FusedKernels(cl);
+        this.indexChecks = new IndexChecks(cl);
         this.maxTensorBytes = Math.max(0, Math.min(device.maxAllocation(), Integer.MAX_VALUE));
     }
 
@@ -160,7 +180,38 @@ public final class GpuBackend extends AbstractBackend implements AutoCloseable {
         cl.locked(() -> dense.cast(source, result));
     }
 
+    /**
+     * One generated kernel for the whole chain (see {@link FusedKernels}); an expression it does not
+     * cover (not floating-point, or operands not all of the result's dtype and shape) runs step by step.
+     */
+    @Override
+    protected void fusedElementwise(FusedExpression expression, List<Operand> inputs, Operand result) {
+        if (!FusedKernels.supports(expression, inputs, result)) {
+            super.fusedElementwise(expression, inputs, result);
+            return;
+        }
+        cl.locked(() -> fused.run(expression, inputs, result));
+    }
+
     // ---- sparse kernels ----
+
+    /** A device kernel over the indices; only the offending position and value come back. */
+    @Override
+    protected String firstInvalidIndex(Operand indices, Shape denseShape) {
+        if (!IndexChecks.fits(indices)) {
+            return super.firstInvalidIndex(indices, denseShape);
+        }
+        return cl.locked(() -> indexChecks.firstInvalidIndex(indices, denseShape));
+    }
+
+    /** A device kernel over the indices; one flag comes back. */
+    @Override
+    protected boolean isCanonical(Operand indices, Shape denseShape) {
+        if (!IndexChecks.fits(indices)) {
+            return super.isCanonical(indices, denseShape);
+        }
+        return cl.locked(() -> indexChecks.isCanonical(indices, denseShape));
+    }
 
     @Override
     protected SparseParts coalesce(SparseOperand a) {
@@ -212,9 +263,21 @@ public final class GpuBackend extends AbstractBackend implements AutoCloseable {
         return cl.createdBuffers();
     }
 
-    /** OpenCL programs compiled so far: at most one per dtype plus one shared program, each compiled once. */
+    /**
+     * OpenCL programs compiled so far: at most one per dtype plus one shared program, each compiled once,
+     * and one per fused expression signature and dtype, compiled again only after the bounded fused
+     * cache evicted it.
+     */
     public int compiledPrograms() {
         return cl.locked(() -> cl.programs().builds());
+    }
+
+    /**
+     * OpenCL kernels this backend ever launched (enqueued); a fused graph chain counts one. For tests and
+     * benchmarks.
+     */
+    public long kernelLaunches() {
+        return cl.launches();
     }
 
     /** The context, for this package's tests. */

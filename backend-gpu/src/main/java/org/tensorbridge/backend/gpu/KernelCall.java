@@ -88,5 +88,6 @@ final class KernelCall {
         context.requireLock();
         ClStatus.check(CL.clEnqueueNDRangeKernel(context.queue(), kernel, dimensions, null, global, local, 0, null,
                 null), "clEnqueueNDRangeKernel " + name);
+        context.countLaunch();
     }
 }

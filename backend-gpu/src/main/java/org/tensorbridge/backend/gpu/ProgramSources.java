@@ -11,7 +11,8 @@ import org.tensorbridge.DType;
  * The OpenCL C source of each program: {@value #COMMON} (type-independent kernels from
  * {@code common.cl}) and one program per supported dtype, named by {@link DType#name()}, made of
  * {@code prelude.cl}, the type's macros, {@code typed.cl} and generated cast kernels to every supported
- * dtype. Immutable and thread-safe.
+ * dtype. Generated fused kernels ({@link FusedSource}) get the same prelude and type macros through
+ * {@link #fused}. Immutable and thread-safe.
  */
 final class ProgramSources {
     static final String COMMON = "common";
@@ -47,16 +48,26 @@ final class ProgramSources {
         }
         ClType type = ClType.of(dtype);
         StringBuilder source = new StringBuilder();
-        if (fp64) {
-            source.append("#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n#define HAS_FP64 1\n");
-        }
-        source.append(prelude).append('\n').append(type.macros(tile)).append('\n').append(typed).append('\n');
+        source.append(header()).append(prelude).append('\n').append(type.macros(tile)).append('\n').append(typed)
+                .append('\n');
         for (DType to : DType.values()) {
             if (supported.contains(to)) {
                 source.append(cast(type, ClType.of(to)));
             }
         }
         return source.toString();
+    }
+
+    /** The program of one generated fused {@code kernel} over {@code dtype}: the prelude, the type's macros, then it. */
+    String fused(DType dtype, String kernel) {
+        if (!supported.contains(dtype)) {
+            throw new IllegalArgumentException("no fused OpenCL kernel for unsupported dtype " + dtype.displayName());
+        }
+        return header() + prelude + '\n' + ClType.of(dtype).macros(tile) + '\n' + kernel;
+    }
+
+    private String header() {
+        return fp64 ? "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n#define HAS_FP64 1\n" : "";
     }
 
     /** The name of the kernel that casts to {@code target}, in the program of the source dtype. */

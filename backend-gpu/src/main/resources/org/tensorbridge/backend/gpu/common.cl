@@ -149,3 +149,30 @@ __kernel void scan_chunk_apply(__global const int* in, __global int* out, const 
         out[i] = s;
     }
 }
+
+// ---- validation of new sparse tensors' indices (int64 [nnz, rank]) ----
+
+// first = the lowest flat position p in [0, count) whose index idx[p] is outside [0, dims[p % rank]);
+// the host sets it to INT_MAX first, so INT_MAX means every index is valid. count < 2^31.
+__kernel void first_invalid_index(__global const long* idx, const long count, const int rank,
+        __global const long* dims, __global int* first) {
+    long p = get_global_id(0);
+    if (p >= count) return;
+    long v = idx[p];
+    if (v < 0 || v >= dims[p % rank]) atomic_min(first, (int) p);
+}
+
+// flag |= 1 where an entry's row-major key (sum of idx[i, d] * strides[d], wrapping like Java's long)
+// is not greater than the key of the entry before it: the indices are then not canonical.
+__kernel void keys_not_increasing(__global const long* idx, const long nnz, const int rank,
+        __global const long* strides, __global int* flag) {
+    long i = get_global_id(0);
+    if (i < 1 || i >= nnz) return;
+    ulong previous = 0, key = 0;
+    for (int d = 0; d < rank; d++) {
+        ulong s = (ulong) strides[d];
+        previous += (ulong) idx[(i - 1) * rank + d] * s;
+        key += (ulong) idx[i * rank + d] * s;
+    }
+    if ((long) previous >= (long) key) atomic_or(flag, 1);
+}
