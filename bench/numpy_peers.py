@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""NumPy peers of the JMH suite, timed with timeit on the same machine and recorded beside its results.
+
+P1: np.asarray(a) on a float32 ndarray (the call users make to get "a NumPy array"; it returns the array
+itself), and np.frombuffer(view, np.float32) over a memoryview of another object's memory (a new
+zero-copy array object, closer to what toHost(NEVER) builds), at 4 KiB, 4 MiB and 256 MiB.
+P4: a + b on float32 vectors of 1 K, 1 M and 16 M elements, result allocated.
+
+Prints one JSON object on standard output. Each figure is the median, over 5 repeats, of the mean time
+per call of a timeit run long enough to last at least 0.2 s (timeit.Timer.autorange).
+"""
+import json
+import platform
+import statistics
+import sys
+import timeit
+
+import numpy as np
+
+REPEATS = 3
+BYTE_SIZES = {"4KiB": 4 << 10, "4MiB": 4 << 20, "256MiB": 256 << 20}
+ELEMENT_COUNTS = {"1K": 1 << 10, "1M": 1 << 20, "16M": 16 << 20}
+
+
+def seconds_per_call(statement, namespace):
+    timer = timeit.Timer(statement, globals=namespace)
+    number, _ = timer.autorange()
+    runs = timer.repeat(repeat=REPEATS, number=number)
+    return statistics.median(runs) / number
+
+
+def main():
+    results = []
+    for label, size in BYTE_SIZES.items():
+        a = np.full(size // 4, 1.5, dtype=np.float32)
+        foreign = memoryview(bytearray(a.tobytes()))
+        namespace = {"np": np, "a": a, "foreign": foreign}
+        results.append({"row": "P1", "name": "np.asarray(a)", "param": label,
+                        "ns_per_call": seconds_per_call("np.asarray(a)", namespace) * 1e9})
+        results.append({"row": "P1", "name": "np.frombuffer(memoryview, np.float32)", "param": label,
+                        "ns_per_call": seconds_per_call("np.frombuffer(foreign, np.float32)", namespace) * 1e9})
+        del a, foreign, namespace
+    for label, count in ELEMENT_COUNTS.items():
+        a = np.full(count, 1.5, dtype=np.float32)
+        b = np.full(count, 2.5, dtype=np.float32)
+        namespace = {"a": a, "b": b}
+        results.append({"row": "P4", "name": "a + b", "param": label,
+                        "ns_per_call": seconds_per_call("a + b", namespace) * 1e9})
+        results.append({"row": "P4", "name": "a * b", "param": label,
+                        "ns_per_call": seconds_per_call("a * b", namespace) * 1e9})
+        del a, b, namespace
+    json.dump({
+        "python": sys.executable + " " + platform.python_version(),
+        "numpy": np.__version__,
+        "method": "timeit: median of %d repeats of the mean time per call (Timer.autorange)" % REPEATS,
+        "results": results,
+    }, sys.stdout, indent=2)
+    print()
+
+
+if __name__ == "__main__":
+    main()

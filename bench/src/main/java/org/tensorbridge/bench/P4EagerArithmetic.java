@@ -1,0 +1,169 @@
+package org.tensorbridge.bench;
+
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.tensorbridge.Backend;
+import org.tensorbridge.Backends;
+import org.tensorbridge.DType;
+import org.tensorbridge.Shape;
+import org.tensorbridge.Tensor;
+import org.tensorflow.EagerSession;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Constant;
+import org.tensorflow.op.math.Add;
+import org.tensorflow.op.math.Mul;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * P4, eager elementwise {@code add} and {@code multiply} of two float32 vectors on the CPU backend,
+ * each call allocating its result, against raw ND4J ({@code a.add(b)}, {@code a.mul(b)}) and
+ * TensorFlow Java's eager {@code math.add} / {@code math.mul}.
+ *
+ * <p>Every result is released inside the call, as a loop that keeps memory flat must: tensorbridge
+ * and ND4J results are closed; TensorFlow's are freed through {@link TensorFlowEagerResults}, because its
+ * eager session otherwise keeps them until a garbage collection.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+public class P4EagerArithmetic {
+    private static final float A = 1.5f;
+    private static final float B = 2.5f;
+
+    /** Elements of each operand. */
+    @Param({"1K", "1M", "16M"})
+    public String count;
+
+    /** Two tensors on the CPU backend found through {@code Backends}. */
+    @State(Scope.Benchmark)
+    public static class Tensorbridge {
+        Tensor a;
+        Tensor b;
+
+        @Setup(Level.Trial)
+        public void setUp(P4EagerArithmetic bench) {
+            Backend cpu = Backends.get("cpu");
+            Shape shape = Shape.of(Sizes.elements(bench.count));
+            a = cpu.fill(DType.FLOAT32, shape, A);
+            b = cpu.fill(DType.FLOAT32, shape, B);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            a.close();
+            b.close();
+        }
+    }
+
+    /** Two plain ND4J arrays. */
+    @State(Scope.Benchmark)
+    public static class Nd4jArrays {
+        INDArray a;
+        INDArray b;
+
+        @Setup(Level.Trial)
+        public void setUp(P4EagerArithmetic bench) {
+            long[] shape = {Sizes.elements(bench.count)};
+            a = Nd4j.valueArrayOf(shape, A, DataType.FLOAT);
+            b = Nd4j.valueArrayOf(shape, B, DataType.FLOAT);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            a.close();
+            b.close();
+        }
+    }
+
+    /** Two constants in a TensorFlow eager session of their own. */
+    @State(Scope.Benchmark)
+    public static class TensorFlow {
+        EagerSession session;
+        Ops tf;
+        Constant<TFloat32> a;
+        Constant<TFloat32> b;
+
+        @Setup(Level.Trial)
+        public void setUp(P4EagerArithmetic bench) {
+            session = EagerSession.create();
+            tf = Ops.create(session);
+            a = constant(Sizes.elements(bench.count), A);
+            b = constant(Sizes.elements(bench.count), B);
+        }
+
+        private Constant<TFloat32> constant(int n, float value) {
+            float[] values = new float[n];
+            Arrays.fill(values, value);
+            try (TFloat32 t = TFloat32.tensorOf(org.tensorflow.ndarray.Shape.of(n), DataBuffers.of(values, true, false))) {
+                return tf.constantOf(t);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            session.close();
+        }
+    }
+
+    @Benchmark
+    public Tensor tensorbridgeAdd(Tensorbridge operands) {
+        Tensor sum = operands.a.add(operands.b);
+        sum.close();
+        return sum;
+    }
+
+    @Benchmark
+    public Tensor tensorbridgeMultiply(Tensorbridge operands) {
+        Tensor product = operands.a.multiply(operands.b);
+        product.close();
+        return product;
+    }
+
+    @Benchmark
+    public INDArray nd4jAdd(Nd4jArrays operands) {
+        INDArray sum = operands.a.add(operands.b);
+        sum.close();
+        return sum;
+    }
+
+    @Benchmark
+    public INDArray nd4jMul(Nd4jArrays operands) {
+        INDArray product = operands.a.mul(operands.b);
+        product.close();
+        return product;
+    }
+
+    @Benchmark
+    public Add<TFloat32> tensorflowAdd(TensorFlow operands) {
+        Add<TFloat32> sum = operands.tf.math.add(operands.a, operands.b);
+        TensorFlowEagerResults.free(sum);
+        return sum;
+    }
+
+    @Benchmark
+    public Mul<TFloat32> tensorflowMul(TensorFlow operands) {
+        Mul<TFloat32> product = operands.tf.math.mul(operands.a, operands.b);
+        TensorFlowEagerResults.free(product);
+        return product;
+    }
+}
