@@ -65,7 +65,7 @@ class RowsTest {
         for (Row row : Rows.all()) {
             assertTrue(md.contains("| " + row.id() + " | "), row.id());
         }
-        assertTrue(md.contains("not yet measured: needs the GPU backend"));
+        assertTrue(md.contains("not yet measured: needs a benchmark class"));
         assertTrue(md.contains("- Processors (`nproc`): 2"));
         assertTrue(md.contains("- CPU: Test CPU"));
         assertTrue(md.contains("- JDK: 17.0.99"));
