@@ -7,7 +7,11 @@ import org.tensorbridge.DType;
 import org.tensorbridge.Float16;
 import org.tensorbridge.Shape;
 
-/** Element-level reads and writes of any dtype in native-order buffers, for building and checking data. */
+/**
+ * Element-level reads and writes of any dtype in native-order buffers, for building and checking data.
+ * Deliberately not the spi's {@code ElementAccess}: the kit builds its inputs and references with code
+ * of its own, so that a bug in the toolkit under test cannot also sit in the kit's expectations.
+ */
 final class Elements {
     private Elements() {
     }
