@@ -5,6 +5,9 @@ P1: np.asarray(a) on a float32 ndarray (the call users make to get "a NumPy arra
 itself), and np.frombuffer(view, np.float32) over a memoryview of another object's memory (a new
 zero-copy array object, closer to what toHost(NEVER) builds), at 4 KiB, 4 MiB and 256 MiB.
 P4: a + b on float32 vectors of 1 K, 1 M and 16 M elements, result allocated.
+P7: SciPy CSR @ dense: a float32 4096 x 4096 scipy.sparse.random matrix in CSR form (density 0.01 and
+0.10) times a dense float32 4096 x 64 ndarray, result allocated. Skipped, with the reason in the JSON
+("scipy_error"), when SciPy is missing (Debian: apt-get install -y python3-scipy).
 
 Prints one JSON object on standard output. Each figure is the median, over 5 repeats, of the mean time
 per call of a timeit run long enough to last at least 0.2 s (timeit.Timer.autorange).
@@ -20,6 +23,7 @@ import numpy as np
 REPEATS = 3
 BYTE_SIZES = {"4KiB": 4 << 10, "4MiB": 4 << 20, "256MiB": 256 << 20}
 ELEMENT_COUNTS = {"1K": 1 << 10, "1M": 1 << 20, "16M": 16 << 20}
+SPARSE_DENSITIES = ["0.01", "0.10"]
 
 
 def seconds_per_call(statement, namespace):
@@ -49,12 +53,34 @@ def main():
         results.append({"row": "P4", "name": "a * b", "param": label,
                         "ns_per_call": seconds_per_call("a * b", namespace) * 1e9})
         del a, b, namespace
-    json.dump({
+    scipy_version, scipy_error = None, None
+    try:
+        import scipy
+        import scipy.sparse
+        scipy_version = scipy.__version__
+    except ImportError as e:
+        scipy_error = "SciPy is not installed (%s); Debian: apt-get install -y python3-scipy" % e
+    if scipy_version is not None:
+        rng = np.random.default_rng(8)
+        dense = rng.random((4096, 64), dtype=np.float32)
+        for density in SPARSE_DENSITIES:
+            csr = scipy.sparse.random(4096, 4096, density=float(density), format="csr", dtype=np.float32,
+                                      random_state=8)
+            namespace = {"a": csr, "b": dense}
+            results.append({"row": "P7", "name": "csr @ dense", "param": density,
+                            "ns_per_call": seconds_per_call("a @ b", namespace) * 1e9})
+            del csr, namespace
+    document = {
         "python": sys.executable + " " + platform.python_version(),
         "numpy": np.__version__,
         "method": "timeit: median of %d repeats of the mean time per call (Timer.autorange)" % REPEATS,
         "results": results,
-    }, sys.stdout, indent=2)
+    }
+    if scipy_version is not None:
+        document["scipy"] = scipy_version
+    else:
+        document["scipy_error"] = scipy_error
+    json.dump(document, sys.stdout, indent=2)
     print()
 
 

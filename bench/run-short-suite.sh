@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The short benchmark suite of issue 8 (rows P1, P2 and P4 on the CPU backend), and BENCHMARKS.md from it.
+# The short benchmark suite of issue 8 (every row: P1, P2, P4, P4b, P6, P7 on the CPU backend, P3 and P5 on the
+# GPU backend where there is an OpenCL device), and BENCHMARKS.md from it.
 #
 #   bench/run-short-suite.sh                  build what the bench needs (./mvnw -pl bench -am), run, write BENCHMARKS.md
 #   bench/run-short-suite.sh --no-also-make   build the bench module only, against the tensorbridge jars in ~/.m2
@@ -7,10 +8,12 @@
 #   bench/run-short-suite.sh -- ARGS...       pass ARGS to JMH (for example -- -wi 0 -i 1 -r 200ms for a smoke run)
 #
 # Run from anywhere; it works in the repository root. Under 10 minutes on 2 cores. It writes, under
-# bench/target/short-suite/: numpy.json (NumPy's figures, recorded beside JMH), jmh-result.json (JMH's JSON
-# results, run with -prof gc) and jmh.log; then the table generator computes every ratio from those files.
-# Needs a JDK 17+, and python3 with NumPy for the NumPy figures (Debian: apt-get install -y python3-numpy;
-# without it the report says they are missing).
+# bench/target/short-suite/: numpy.json (NumPy's and SciPy's figures, recorded beside JMH), opencl.txt (the
+# OpenCL device the GPU backend found, or "none: reason"), jmh-result.json (JMH's JSON results, run with
+# -prof gc) and jmh.log; then the table generator computes every ratio from those files.
+# Needs a JDK 17+, and python3 with NumPy and SciPy for the peers' figures (Debian: apt-get install -y
+# python3-numpy python3-scipy; without them the report says they are missing). Without an OpenCL device
+# P3 and P5 are left out of the run and reported as "not measured: no OpenCL device".
 set -euo pipefail
 
 started_epoch=$(date +%s)
@@ -51,12 +54,21 @@ else
   echo "   NumPy not found: its figures will be reported missing" >&2
 fi
 
-echo "== JMH: P1SharedConversion, P2CopyConversion, P4EagerArithmetic with -prof gc"
+echo "== OpenCL device for P3 and P5 (org.tensorbridge.bench.OpenClProbe)"
+classes='P1SharedConversion|P2CopyConversion|P4EagerArithmetic|P4bGraphSession|P6ArrowInterop|P7SparseMatmul'
+if opencl=$(java -cp bench/target/benchmarks.jar org.tensorbridge.bench.OpenClProbe 2>/dev/null); then
+  classes="P1SharedConversion|P2CopyConversion|P3GpuDeviceToHost|P4EagerArithmetic|P4bGraphSession|P5GpuFusedGraph|P6ArrowInterop|P7SparseMatmul"
+else
+  opencl=${opencl:-"none: the OpenCL probe failed"}
+fi
+echo "$opencl" | tee "$out/opencl.txt"
+
+echo "== JMH: ${classes//|/, } with -prof gc"
 load_before=$(cat /proc/loadavg 2>/dev/null || echo unknown)
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 # TensorFlow's native logging at INFO prints CPU-feature notices into the log; warnings and errors remain.
 TF_CPP_MIN_LOG_LEVEL=1 java -jar bench/target/benchmarks.jar \
-  'org\.tensorbridge\.bench\.(P1SharedConversion|P2CopyConversion|P4EagerArithmetic)\.' \
+  "org\\.tensorbridge\\.bench\\.($classes)\\." \
   -prof gc -rf json -rff "$out/jmh-result.json" "${jmh_extra[@]}" 2>&1 | tee "$out/jmh.log"
 finished=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 load_after=$(cat /proc/loadavg 2>/dev/null || echo unknown)
@@ -73,5 +85,5 @@ echo "== writing $report"
 java -cp bench/target/benchmarks.jar org.tensorbridge.bench.report.BenchmarksReport \
   --jmh "$out/jmh-result.json" --numpy "$out/numpy.json" --out "$report" \
   --command "$command_line" --started "$started" --finished "$finished" \
-  --load-before "$load_before" --load-after "$load_after" --revision "$revision"
+  --load-before "$load_before" --load-after "$load_after" --revision "$revision" --opencl "$opencl"
 echo "== done in $(( $(date +%s) - started_epoch )) s"

@@ -39,8 +39,8 @@ import org.tensorbridge.backend.gpu.GpuBackend;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 2)
+@Warmup(iterations = 1, time = 1)
+@Measurement(iterations = 2, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
 public class P5GpuFusedGraph {
     /** Elements of each tensor. */

@@ -19,6 +19,7 @@ import java.util.Map;
  * java -cp bench/target/benchmarks.jar org.tensorbridge.bench.report.BenchmarksReport \
  *     --jmh results.json --numpy numpy.json --command "bench/run-short-suite.sh" \
  *     [--started TIME] [--finished TIME] [--load-before TEXT] [--load-after TEXT] [--revision TEXT] \
+ *     [--opencl "PLATFORM / DEVICE" or "none: REASON"] \
  *     --out BENCHMARKS.md
  * </pre>
  */
@@ -32,7 +33,8 @@ public final class BenchmarksReport {
      * @param jmh the run's results
      * @param peers the figures recorded beside them
      * @param run what the command says about itself: {@code command}, {@code started}, {@code finished},
-     *     {@code load-before}, {@code load-after}, {@code revision}
+     *     {@code load-before}, {@code load-after}, {@code revision}, {@code opencl} (the OpenCL device the GPU
+     *     rows ran on, or {@code none: reason}; absent: unknown)
      * @param machine where it ran
      */
     public BenchmarksReport(JmhResults jmh, PeerResults peers, Map<String, String> run, Machine machine) {
@@ -67,7 +69,7 @@ public final class BenchmarksReport {
 
     /** The whole file. */
     public String markdown() {
-        List<Row> rows = Rows.all();
+        List<Row> rows = Rows.all(new OpenClRow(run.get("opencl")));
         Map<Row, List<Line>> lines = new LinkedHashMap<>();
         rows.forEach(row -> lines.put(row, row.lines(jmh, peers)));
 
@@ -111,12 +113,13 @@ public final class BenchmarksReport {
             }
         }
 
-        md.append("\n## Not yet measured\n\n");
-        for (Row row : rows) {
-            if (row.notMeasuredBecause() != null) {
-                md.append("- **").append(row.id()).append("** (").append(row.measure()).append("; target ")
-                        .append(row.target()).append("): not yet measured: ").append(row.notMeasuredBecause())
-                        .append(".\n");
+        if (rows.stream().anyMatch(row -> row.notMeasuredBecause() != null)) {
+            md.append("\n## Not measured\n\n");
+            for (Row row : rows) {
+                if (row.notMeasuredBecause() != null) {
+                    md.append("- **").append(row.id()).append("** (").append(row.measure()).append("; target ")
+                            .append(row.target()).append("): ").append(row.notMeasuredStatus()).append(".\n");
+                }
             }
         }
 
@@ -139,6 +142,9 @@ public final class BenchmarksReport {
                 .append(run.containsKey("finished") ? ", finished " + run.get("finished") : "").append("\n");
         if (run.containsKey("revision")) {
             md.append("- Source: ").append(run.get("revision")).append("\n");
+        }
+        if (run.containsKey("opencl")) {
+            md.append("- OpenCL device (P3, P5): ").append(run.get("opencl")).append("\n");
         }
         md.append("- Processors (`nproc`): ").append(machine.processors()).append("\n")
                 .append("- CPU: ").append(machine.cpuModel()).append("\n")
@@ -165,7 +171,7 @@ public final class BenchmarksReport {
 
     private static String status(Row row, List<Line> lines) {
         if (row.notMeasuredBecause() != null) {
-            return "not yet measured: " + row.notMeasuredBecause();
+            return row.notMeasuredStatus();
         }
         long judged = lines.stream().filter(l -> l.verdict() == Verdict.MET || l.verdict() == Verdict.MISSED).count();
         long met = lines.stream().filter(l -> l.verdict() == Verdict.MET).count();
@@ -179,7 +185,9 @@ public final class BenchmarksReport {
     private static List<String> libraries() {
         List<String> names = new ArrayList<>();
         for (String type : List.of("org.tensorbridge.backend.cpu.CpuBackend", "org.nd4j.linalg.factory.Nd4j",
-                "org.bytedeco.javacpp.Loader", "org.tensorflow.EagerSession", "org.openjdk.jmh.Main")) {
+                "org.bytedeco.javacpp.Loader", "org.tensorflow.EagerSession", "org.openjdk.jmh.Main",
+                "org.tensorbridge.backend.gpu.GpuBackend", "org.jocl.CL", "org.tensorbridge.arrow.ArrowExport",
+                "org.apache.arrow.vector.Float4Vector")) {
             try {
                 CodeSource source = Class.forName(type, false, BenchmarksReport.class.getClassLoader())
                         .getProtectionDomain().getCodeSource();
@@ -214,7 +222,15 @@ public final class BenchmarksReport {
             call (`TensorFlowEagerResults`, through TensorFlow's package-private handles), because TensorFlow Java \
             keeps eager outputs until the session closes or a garbage collection, and memory otherwise grows by \
             gigabytes.
-            - NumPy: `bench/numpy_peers.py`, run by the same command before JMH, with `timeit`; its figures are \
-            listed above and put beside P1 and P4 as context.
+            - TensorFlow Java graphs (P4b): a `Graph` with two float32 placeholders and `math.add`, one `Session`; \
+            each call feeds two tensors made once and closes the `Result`.
+            - GPU backend (P3, P5): `Backends.get("gpu")` on the OpenCL device named under "Machine and command"; \
+            raw JOCL (P3's baseline) opens its own context and queue on the same device. Where that device is PoCL, \
+            OpenCL runs on the CPU and the figures describe the CPU. Without an OpenCL device the suite skips them.
+            - Arrow (P6): interop-arrow on Arrow Java, one `RootAllocator` per trial closed after it (it throws on \
+            a leak); every exported column, imported tensor and filled vector is closed inside the call. The fork \
+            runs with `--add-opens=java.base/java.nio=ALL-UNNAMED`, which Arrow needs on Java 17.
+            - NumPy and SciPy: `bench/numpy_peers.py`, run by the same command before JMH, with `timeit`; its \
+            figures are listed above, put beside P1 and P4 as context and used as P7's baseline (SciPy CSR @ dense).
             """;
 }

@@ -47,6 +47,8 @@ public final class PeerResults {
                     result.path("ns_per_call").asDouble(), Double.NaN, OptionalDouble.empty(), "timeit"));
         }
         String description = "NumPy " + root.path("numpy").asText() + " on Python " + root.path("python").asText()
+                + (root.has("scipy") ? ", SciPy " + root.path("scipy").asText() : "")
+                + (root.has("scipy_error") ? " (no SciPy figures: " + root.path("scipy_error").asText() + ")" : "")
                 + "; " + root.path("method").asText();
         return new PeerResults(measurements, description, null);
     }

@@ -24,4 +24,12 @@ public interface Row {
     default String notMeasuredBecause() {
         return null;
     }
+
+    /**
+     * The row's status in the summary when it is not measured: {@code not yet measured: needs ...} by
+     * default; a GPU row on a machine without OpenCL says {@code not measured: no OpenCL device}.
+     */
+    default String notMeasuredStatus() {
+        return "not yet measured: " + notMeasuredBecause();
+    }
 }

@@ -1,0 +1,43 @@
+package org.tensorbridge.bench.report;
+
+import java.util.List;
+
+/** P4b, a small graph through {@code Session.run}, from {@code P4bGraphSession}. */
+public final class P4bRow implements Row {
+    private static final String B = "P4bGraphSession.";
+
+    static final String SMALL = "the run executes the CPU backend's add, which pays P4's fixed cost of going "
+            + "through ND4J (views over the operands' memory, op context, native dispatch; compare P4's add at 1 K in "
+            + "this run), plus the session's own work on top of it: feed checks, the graph walk and the fetched host "
+            + "array";
+    static final String LARGE = "the run's add is the CPU backend's eager add (compare P4's add at 1 M in this run): it "
+            + "allocates its result as new direct memory (ByteBuffer.allocateDirect zeroes it; the garbage collector "
+            + "frees it), and the fetch is a host array over it; "
+            + "TensorFlow's result goes back to its allocator when the Result is closed";
+
+    @Override
+    public String id() {
+        return "P4b";
+    }
+
+    @Override
+    public String measure() {
+        return "a small graph (two fed placeholders, one add, one fetch) through Session.run on the CPU backend at 1 K "
+                + "and 1 M, against TensorFlow Java's Session.runner().feed().fetch().run()";
+    }
+
+    @Override
+    public String target() {
+        return "≤ 5 µs per run at 1 K; ≥ 1× TensorFlow Java at 1 M";
+    }
+
+    @Override
+    public List<Line> lines(JmhResults jmh, PeerResults peers) {
+        String baseline = "TensorFlow Java Session.runner().feed(a).feed(b).fetch(sum).run(), Result closed";
+        return List.of(
+                Line.compare(id(), "Session.run(add, feeds), float32, 1K elements", jmh.find(B + "tensorbridgeSessionRun", "1K"),
+                        baseline, jmh.find(B + "tensorflowSessionRun", "1K"), new Criterion.NanosAtMost(5_000), SMALL),
+                Line.compare(id(), "Session.run(add, feeds), float32, 1M elements", jmh.find(B + "tensorbridgeSessionRun", "1M"),
+                        baseline, jmh.find(B + "tensorflowSessionRun", "1M"), new Criterion.SpeedAtLeast(1), LARGE));
+    }
+}
