@@ -1,0 +1,33 @@
+package org.tensorbridge.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.tensorbridge.Backend;
+import org.tensorbridge.Backends;
+import org.tensorbridge.spi.AbstractBackend;
+import org.tensorbridge.spi.MemoryLedger;
+import org.tensorbridge.tck.StressRun;
+
+/**
+ * Four workers and two closers for at most 20 s: only documented exceptions, every value read right,
+ * and afterwards every reference released. A longer run: -Dtensorbridge.stress.millis=600000.
+ */
+class CpuStressTest {
+    @Test
+    void concurrentCreateConvertOperateAndCloseLeaveNothingBehind() throws InterruptedException {
+        Backend cpu = Backends.get("cpu");
+        MemoryLedger ledger = ((AbstractBackend) cpu).ledger();
+        long before = ledger.liveBlocks();
+        long millis = Long.getLong("tensorbridge.stress.millis", 20_000);
+        StressRun.Result result = new StressRun(cpu, 4, 2, 50_000, millis, 20261126L).run();
+        System.out.println("cpu stress: " + result.operations() + " operations, " + result.valuesChecked()
+                + " values checked, " + result.closedRefusals() + " closed refusals, " + result.failures().size()
+                + " failures");
+        assertTrue(result.failures().isEmpty(), () -> "unexpected: " + result.failures().stream()
+                .map(Throwable::toString).distinct().toList());
+        assertTrue(result.operations() > 0, "the stress run did nothing");
+        assertEquals(before, ledger.liveBlocks(), "references left after the stress run: " + ledger);
+    }
+}

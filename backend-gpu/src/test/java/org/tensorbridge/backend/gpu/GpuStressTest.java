@@ -1,0 +1,43 @@
+package org.tensorbridge.backend.gpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.tensorbridge.Availability;
+import org.tensorbridge.Backend;
+import org.tensorbridge.spi.AbstractBackend;
+import org.tensorbridge.spi.MemoryLedger;
+import org.tensorbridge.tck.StressRun;
+
+/**
+ * Four workers and two closers for at most 20 s on the GPU backend: only documented exceptions, every
+ * value read right, and afterwards every reference and device buffer released. Skipped without
+ * OpenCL. A longer run: -Dtensorbridge.stress.millis=600000.
+ */
+class GpuStressTest {
+    @Test
+    void concurrentCreateConvertOperateAndCloseLeaveNothingBehind() throws InterruptedException {
+        GpuBackendProvider provider = new GpuBackendProvider();
+        Availability availability = provider.probe();
+        Assumptions.assumeTrue(availability.isAvailable(), availability::reason);
+        Backend gpu = provider.create();
+        MemoryLedger ledger = ((AbstractBackend) gpu).ledger();
+        long before = ledger.liveBlocks();
+        long millis = Long.getLong("tensorbridge.stress.millis", 20_000);
+        StressRun.Result result;
+        try {
+            result = new StressRun(gpu, 4, 2, 5_000, millis, 20261126L).run();
+        } finally {
+            assertEquals(before, ledger.liveBlocks(), "references left after the stress run: " + ledger);
+            ((GpuBackend) gpu).close();
+        }
+        System.out.println("gpu stress: " + result.operations() + " operations, " + result.valuesChecked()
+                + " values checked, " + result.closedRefusals() + " closed refusals, " + result.failures().size()
+                + " failures");
+        assertTrue(result.failures().isEmpty(), () -> "unexpected: " + result.failures().stream()
+                .map(Throwable::toString).distinct().toList());
+        assertTrue(result.operations() > 0, "the stress run did nothing");
+    }
+}
