@@ -12,7 +12,8 @@ import org.tensorbridge.tck.StressRun;
 
 /**
  * Four workers and two closers for at most 20 s: only documented exceptions, every value read right,
- * and afterwards every reference released. A longer run: -Dtensorbridge.stress.millis=600000.
+ * and afterwards every reference released. A longer run:
+ * {@code -Dtensorbridge.stress.millis=120000 -Dtensorbridge.stress.iterations=100000000}.
  */
 class CpuStressTest {
     @Test
@@ -21,7 +22,8 @@ class CpuStressTest {
         MemoryLedger ledger = ((AbstractBackend) cpu).ledger();
         long before = ledger.liveBlocks();
         long millis = Long.getLong("tensorbridge.stress.millis", 20_000);
-        StressRun.Result result = new StressRun(cpu, 4, 2, 50_000, millis, 20261126L).run();
+        long iterations = Long.getLong("tensorbridge.stress.iterations", 50_000);
+        StressRun.Result result = new StressRun(cpu, 4, 2, iterations, millis, 20261126L).run();
         System.out.println("cpu stress: " + result.operations() + " operations, " + result.valuesChecked()
                 + " values checked, " + result.closedRefusals() + " closed refusals, " + result.failures().size()
                 + " failures");

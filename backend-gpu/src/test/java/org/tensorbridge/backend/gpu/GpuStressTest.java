@@ -14,7 +14,8 @@ import org.tensorbridge.tck.StressRun;
 /**
  * Four workers and two closers for at most 20 s on the GPU backend: only documented exceptions, every
  * value read right, and afterwards every reference and device buffer released. Skipped without
- * OpenCL. A longer run: -Dtensorbridge.stress.millis=600000.
+ * OpenCL. A longer run:
+ * {@code -Dtensorbridge.stress.millis=120000 -Dtensorbridge.stress.iterations=100000000}.
  */
 class GpuStressTest {
     @Test
@@ -26,9 +27,10 @@ class GpuStressTest {
         MemoryLedger ledger = ((AbstractBackend) gpu).ledger();
         long before = ledger.liveBlocks();
         long millis = Long.getLong("tensorbridge.stress.millis", 20_000);
+        long iterations = Long.getLong("tensorbridge.stress.iterations", 5_000);
         StressRun.Result result;
         try {
-            result = new StressRun(gpu, 4, 2, 5_000, millis, 20261126L).run();
+            result = new StressRun(gpu, 4, 2, iterations, millis, 20261126L).run();
         } finally {
             assertEquals(before, ledger.liveBlocks(), "references left after the stress run: " + ledger);
             ((GpuBackend) gpu).close();
