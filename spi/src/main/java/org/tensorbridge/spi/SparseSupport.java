@@ -51,7 +51,7 @@ final class SparseSupport {
             throw e;
         }
         try {
-            boolean canonical = checkIndices(indexOperand, nnz, denseShape);
+            boolean canonical = checkIndices(indexOperand, denseShape);
             // The pins' references become the sparse tensor's own: the memory is shared, not copied.
             return new BackendSparseTensor(backend, indexOperand.storage(), valueOperand.storage(), value.dtype(),
                     denseShape, nnz, canonical);
@@ -63,7 +63,7 @@ final class SparseSupport {
     }
 
     /** Validates every index against the shape; returns whether they are canonical. */
-    private boolean checkIndices(Operand indices, long nnz, Shape denseShape) {
+    private boolean checkIndices(Operand indices, Shape denseShape) {
         String invalid = backend.firstInvalidIndex(indices, denseShape);
         if (invalid != null) {
             throw new IndexOutOfBoundsException(invalid);
