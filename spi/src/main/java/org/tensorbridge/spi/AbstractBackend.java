@@ -88,7 +88,11 @@ public abstract class AbstractBackend implements Backend {
     /** Copies {@code source}'s remaining bytes (native order) to the start of {@code target}. */
     protected abstract void upload(ByteBuffer source, Storage target);
 
-    /** Copies the first {@code target.remaining()} bytes of {@code source} into {@code target}. */
+    /**
+     * Copies the first {@code target.remaining()} bytes of {@code source} into {@code target}, all of
+     * them, before returning; {@code target} must not be kept or used afterwards, since its memory
+     * may be reused for another copy once the host array over it is closed.
+     */
     protected abstract void download(Storage source, ByteBuffer target);
 
     /**
@@ -317,9 +321,10 @@ public abstract class AbstractBackend implements Backend {
             }
         }
         long bytes = operand.byteSize();
-        HostStorage copy = HostStorage.allocate(bytes, ledger);
+        // download() overwrites every byte and keeps no buffer: the block may come from the pool.
+        HostStorage copy = HostStorage.allocateForCopy(bytes, ledger);
         try {
-            download(operand.storage(), copy.buffer().limit((int) bytes));
+            download(operand.storage(), copy.transientBuffer().limit((int) bytes));
         } catch (RuntimeException | Error e) {
             copy.release();
             throw e;

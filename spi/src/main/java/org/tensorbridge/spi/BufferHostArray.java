@@ -78,7 +78,8 @@ public final class BufferHostArray implements HostArray {
         this.bytesCopied = bytesCopied;
         this.readOnly = readOnly;
         this.strides = shape.contiguousStrides();
-        ByteBuffer buffer = storage.buffer().limit((int) needed);
+        // Every access through this array is guarded by close(); only asByteBuffer() lets memory out.
+        ByteBuffer buffer = storage.transientBuffer().limit((int) needed);
         this.elements = (readOnly ? buffer.asReadOnlyBuffer() : buffer).order(ByteOrder.nativeOrder());
     }
 
@@ -127,6 +128,7 @@ public final class BufferHostArray implements HostArray {
         enter();
         try {
             ensureOpen();
+            storage.markSeen();
             return elements.duplicate().order(ByteOrder.nativeOrder());
         } finally {
             exit();

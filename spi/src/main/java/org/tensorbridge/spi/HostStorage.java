@@ -2,6 +2,7 @@ package org.tensorbridge.spi;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Host memory behind a direct {@link ByteBuffer}: memory this library allocated, or a caller's
@@ -13,6 +14,10 @@ import java.nio.ByteOrder;
  * holder closed therefore reads stale values but never crashes the JVM. A wrapped caller buffer is
  * kept reachable for as long as the block is.
  *
+ * <p>Blocks for copies ({@link #allocateForCopy}) come from a pool and go back to it when freed, but
+ * only if no {@code ByteBuffer} over them ever left the library ({@link #buffer()} marks a block as
+ * seen): a reused block can then be reached by no stale buffer, and the sentence above still holds.
+ *
  * <p>Blocks are limited to {@link Integer#MAX_VALUE} bytes, the size of a {@code ByteBuffer}.
  * Thread-safe.
  */
@@ -21,14 +26,19 @@ public final class HostStorage extends Storage {
     private final boolean readOnly;
     private final AutoCloseable owner;
     private final boolean wrapped;
+    /** The pooled block behind {@link #memory}, or null for memory that is never reused. */
+    private final ByteBuffer pooledBlock;
+    /** Set once a buffer over the memory was handed out: the block may then never be reused. */
+    private final AtomicBoolean seen = new AtomicBoolean();
 
     private HostStorage(ByteBuffer memory, boolean readOnly, MemoryLedger ledger, String description,
-            AutoCloseable owner, boolean wrapped) {
+            AutoCloseable owner, boolean wrapped, ByteBuffer pooledBlock) {
         super(memory.capacity(), ledger, description);
         this.memory = memory;
         this.readOnly = readOnly;
         this.owner = owner;
         this.wrapped = wrapped;
+        this.pooledBlock = pooledBlock;
     }
 
     /**
@@ -37,11 +47,29 @@ public final class HostStorage extends Storage {
      * @throws IllegalArgumentException if {@code byteSize} is negative or over 2 GiB
      */
     public static HostStorage allocate(long byteSize, MemoryLedger ledger) {
+        return new HostStorage(ByteBuffer.allocateDirect(checkedSize(byteSize)), false, ledger, "host memory", null,
+                false, null);
+    }
+
+    /**
+     * Host memory for a copy that will overwrite every byte before anyone reads it: its contents are
+     * undefined (a reused block is not zeroed), which is what makes it cheap. The block comes from
+     * the library's pool and returns there when freed, unless a buffer over it was handed out.
+     *
+     * @throws IllegalArgumentException if {@code byteSize} is negative or over 2 GiB
+     */
+    public static HostStorage allocateForCopy(long byteSize, MemoryLedger ledger) {
+        ByteBuffer block = HostBlockPool.SHARED.take(checkedSize(byteSize));
+        ByteBuffer memory = block.duplicate().limit((int) byteSize).slice();
+        return new HostStorage(memory, false, ledger, "host memory", null, false, block);
+    }
+
+    private static int checkedSize(long byteSize) {
         if (byteSize < 0 || byteSize > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("byteSize is " + byteSize + "; host memory blocks hold 0 to "
                     + Integer.MAX_VALUE + " bytes. Split the tensor into smaller ones");
         }
-        return new HostStorage(ByteBuffer.allocateDirect((int) byteSize), false, ledger, "host memory", null, false);
+        return (int) byteSize;
     }
 
     /**
@@ -65,7 +93,7 @@ public final class HostStorage extends Storage {
             throw new IllegalArgumentException("buffer is a heap buffer; only direct buffers can be wrapped without a copy");
         }
         return new HostStorage(buffer.slice(), buffer.isReadOnly(), ledger,
-                owner == null ? "wrapped caller buffer" : "wrapped foreign memory", owner, true);
+                owner == null ? "wrapped caller buffer" : "wrapped foreign memory", owner, true, null);
     }
 
     /** True if the memory came from a caller (a wrapped buffer, foreign or not): someone else can see it. */
@@ -93,10 +121,34 @@ public final class HostStorage extends Storage {
 
     /**
      * A new buffer object over the whole block, position 0, native byte order; read-only if the
-     * block is. The caller must hold a reference while using it for the contract to apply.
+     * block is. The caller must hold a reference while using it for the contract to apply. The block
+     * is never reused afterwards, since the buffer may outlive every reference.
      */
     public ByteBuffer buffer() {
+        seen.set(true);
+        return unseenBuffer();
+    }
+
+    /**
+     * {@link #buffer()} for a caller that uses the buffer only while it holds a reference and keeps
+     * it nowhere after releasing (a bulk copy into the block, say), so the block can still be reused.
+     */
+    public ByteBuffer transientBuffer() {
+        return unseenBuffer();
+    }
+
+    private ByteBuffer unseenBuffer() {
         return memory.duplicate().order(ByteOrder.nativeOrder());
+    }
+
+    /** Records that a buffer from {@link #transientBuffer()} was handed out after all: no reuse. */
+    void markSeen() {
+        seen.set(true);
+    }
+
+    /** True if this block goes back to the pool when freed. */
+    boolean isReusable() {
+        return pooledBlock != null && !seen.get();
     }
 
     /** True if the memory must not be written (a wrapped read-only buffer). */
@@ -106,9 +158,12 @@ public final class HostStorage extends Storage {
 
     @Override
     protected void free() {
-        // Our own memory is left to the JDK (see the class comment); foreign memory goes back to its owner.
+        // Our own memory is reused if nothing outside saw it, else left to the JDK (see the class comment);
+        // foreign memory goes back to its owner.
         if (owner != null) {
             closeOwner(owner);
+        } else if (isReusable()) {
+            HostBlockPool.SHARED.give(pooledBlock);
         }
     }
 }
