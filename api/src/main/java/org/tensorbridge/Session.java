@@ -40,6 +40,20 @@ public interface Session extends AutoCloseable {
     /** Computes one dense fetch with feeds. */
     HostArray run(Symbol fetch, Map<? extends Node, ?> feeds);
 
+    /** {@link #runTensor(Symbol, Map)} without feeds. */
+    default Tensor runTensor(Symbol fetch) {
+        return runTensor(fetch, Map.of());
+    }
+
+    /**
+     * Computes one dense fetch and leaves it in the memory of the graph's backend — on the device,
+     * for a GPU backend — as a {@link Tensor} the caller owns and must close. Use it to feed a graph's
+     * result to further operations without a round trip through the host. A value the run computed
+     * is handed over without a copy; a fetch that is itself a feed or a constant is copied within the
+     * backend, so the result never aliases them. The values equal {@link #run(Symbol, Map)}'s.
+     */
+    Tensor runTensor(Symbol fetch, Map<? extends Node, ?> feeds);
+
     /** Computes one sparse fetch. */
     default SparseValue run(SparseSymbol fetch) {
         return run(fetch, Map.of());

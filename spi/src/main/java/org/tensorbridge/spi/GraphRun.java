@@ -82,6 +82,28 @@ final class GraphRun {
         }
     }
 
+    /**
+     * Computes one dense fetch and returns it as a tensor of this graph's backend: handed over when
+     * the run computed it, copied within the backend when it is a feed or a constant.
+     */
+    Tensor fetchTensor(Node fetch) {
+        GraphNode node = graph.mine(fetch, "fetch");
+        fetched.add(node);
+        countConsumers(List.of(node));
+        try {
+            Object value = evaluate(node);
+            Tensor tensor = (Tensor) value;
+            if (tensor.backend() == backend && owned.remove(value)) {
+                return tensor;
+            }
+            return backend.cast(tensor, tensor.dtype());
+        } finally {
+            for (Object value : owned) {
+                closeQuietly(value);
+            }
+        }
+    }
+
     /** How many needed nodes use each needed node, so intermediates can be closed after their last use. */
     private void countConsumers(List<GraphNode> fetches) {
         Set<GraphNode> seen = new java.util.HashSet<>();

@@ -13,6 +13,7 @@ import org.tensorbridge.Session;
 import org.tensorbridge.SparseSymbol;
 import org.tensorbridge.SparseValue;
 import org.tensorbridge.Symbol;
+import org.tensorbridge.Tensor;
 
 /**
  * The {@link Session} of an {@link SpiGraph}. Holds no state between runs, so runs from several
@@ -33,13 +34,23 @@ final class SpiSession implements Session {
 
     private List<Object> execute(List<? extends Node> fetches, Map<? extends Node, ?> feeds) {
         Objects.requireNonNull(fetches, "fetches must not be null");
+        return newRun(feeds).fetch(fetches);
+    }
+
+    private GraphRun newRun(Map<? extends Node, ?> feeds) {
         if (closed.get()) {
             throw new ClosedResourceException("this session is closed; open a new one with graph.newSession()");
         }
         if (graph.isClosed()) {
             throw graph.closedException();
         }
-        return new GraphRun(graph, feeds).fetch(fetches);
+        return new GraphRun(graph, feeds);
+    }
+
+    @Override
+    public Tensor runTensor(Symbol fetch, Map<? extends Node, ?> feeds) {
+        Objects.requireNonNull(fetch, "fetch must not be null");
+        return newRun(feeds).fetchTensor(fetch);
     }
 
     @Override

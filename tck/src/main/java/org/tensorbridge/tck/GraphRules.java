@@ -340,4 +340,51 @@ public interface GraphRules extends KitContext {
                     "'f'");
         }
     }
+
+    @Test
+    @ConformanceRule("11.9")
+    default void runTensorKeepsTheFetchInTheBackend() {
+        Tensor result;
+        try (Graph graph = backend().newGraph(); Session session = graph.newSession();
+                Tensor a = fixtures().floats(1, 2, 3); Tensor fed = fixtures().floats(10, 20, 30)) {
+            Symbol constant = graph.constant(a);
+            Symbol input = graph.placeholder("input", DType.FLOAT32, 3);
+            Symbol chain = constant.add(input).multiply(2).subtract(input);
+            try (HostArray expected = session.run(chain, Map.of(input, fed))) {
+                result = session.runTensor(chain, Map.of(input, fed));
+                assertEquals(backend().device(), result.device(), "runTensor must leave the result on the backend's device");
+                try (Tensor further = result.multiply(2)) {
+                    assertArrayEquals(new double[] {24, 48, 72}, fixtures().values(further),
+                            "a runTensor result used in an eager operation");
+                }
+                assertEquals(DType.FLOAT32, result.dtype());
+                assertEquals(Shape.of(3), result.shape());
+                assertArrayEquals(expected.convertToDoubleArray(), fixtures().values(result),
+                        "runTensor and run of the same fetch differ");
+            }
+            for (Symbol aliasable : List.of(constant, input)) {
+                Tensor copy = session.runTensor(aliasable, Map.of(input, fed));
+                assertFalse(copy == a || copy == fed, "runTensor returned the constant or feed itself");
+                try (HostArray view = copy.toHost(org.tensorbridge.CopyPolicy.IF_NEEDED,
+                        org.tensorbridge.Access.WRITABLE)) {
+                    view.setFloat(-7f, 0);
+                }
+                copy.close();
+            }
+            assertFalse(a.isClosed() || fed.isClosed(), "closing a runTensor result closed a constant or feed");
+            assertArrayEquals(new double[] {1, 2, 3}, fixtures().values(a), "writing a result changed the constant");
+            assertArrayEquals(new double[] {10, 20, 30}, fixtures().values(fed), "writing a result changed the feed");
+            try (HostArray again = session.run(constant)) {
+                assertArrayEquals(new double[] {1, 2, 3}, again.convertToDoubleArray(),
+                        "the graph's constant changed after its runTensor result was written and closed");
+            }
+        }
+        try {
+            assertFalse(result.isClosed(), "a runTensor result belongs to the caller; closing the session closed it");
+            assertArrayEquals(new double[] {12, 24, 36}, fixtures().values(result),
+                    "a runTensor result changed when the graph and session closed");
+        } finally {
+            result.close();
+        }
+    }
 }
