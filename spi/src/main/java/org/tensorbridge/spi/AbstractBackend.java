@@ -253,6 +253,47 @@ public abstract class AbstractBackend implements Backend {
         }
     }
 
+    /**
+     * Writes the COO indices of a CSR matrix ({@code int64 [nnz, 2]}: row, column) into {@code coo},
+     * after checking the parts in this order: {@code indptr} ({@code int64 [rows + 1]}) must start at
+     * 0, never decrease and end at nnz, else {@link IllegalArgumentException}; every column of
+     * {@code columns} ({@code int64 [nnz]}) must be in {@code [0, columnCount)}, else
+     * {@link IndexOutOfBoundsException} — each naming the first offending entry in
+     * {@link CsrMessages}' words. Nothing is written when a check fails. The default reads both parts
+     * on the host (a copy for device memory) and uploads the result; a device backend may override it
+     * with kernels.
+     */
+    protected void csrToCoo(Operand indptr, Operand columns, long columnCount, Operand coo) {
+        long rows = indptr.shape().dim(0) - 1;
+        long nnz = columns.shape().dim(0);
+        ByteBuffer expanded = ByteBuffer.allocateDirect(Math.toIntExact(nnz * 2 * Long.BYTES))
+                .order(java.nio.ByteOrder.nativeOrder());
+        try (HostArray p = hostArray(indptr, CopyPolicy.IF_NEEDED, Access.READ_ONLY);
+                HostArray c = hostArray(columns, CopyPolicy.IF_NEEDED, Access.READ_ONLY)) {
+            long previous = 0;
+            for (long r = 0; r <= rows; r++) {
+                long at = p.getLong(r);
+                if ((r == 0 && at != 0) || at < previous || at > nnz || (r == rows && at != nnz)) {
+                    throw new IllegalArgumentException(CsrMessages.badIndptr(r, at, previous, nnz));
+                }
+                for (long i = previous; i < at; i++) {
+                    expanded.putLong((int) (2 * i * Long.BYTES), r - 1);
+                }
+                previous = at;
+            }
+            for (int i = 0; i < nnz; i++) {
+                long column = c.getLong(i);
+                if (column < 0 || column >= columnCount) {
+                    throw new IndexOutOfBoundsException(CsrMessages.badColumn(i, column, columnCount));
+                }
+                expanded.putLong((2 * i + 1) * Long.BYTES, column);
+            }
+        }
+        if (nnz > 0) {
+            upload(expanded, coo.storage());
+        }
+    }
+
     /** Sorted, duplicates summed. The default runs on host memory. */
     protected SparseParts coalesce(SparseOperand a) {
         return HostSparseKernels.coalesce(a, hostAllocator());
@@ -771,7 +812,7 @@ public abstract class AbstractBackend implements Backend {
         }
     }
 
-    private long byteSize(DType dtype, Shape shape, String argument) {
+    long byteSize(DType dtype, Shape shape, String argument) {
         long bytes;
         try {
             bytes = Math.multiplyExact(shape.elementCount(), (long) dtype.byteWidth());

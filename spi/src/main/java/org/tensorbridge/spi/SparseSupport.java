@@ -1,12 +1,10 @@
 package org.tensorbridge.spi;
 
-import java.nio.ByteBuffer;
 import org.tensorbridge.Access;
 import org.tensorbridge.CopyPolicy;
 import org.tensorbridge.DType;
 import org.tensorbridge.DTypeMismatchException;
 import org.tensorbridge.DenseSizeLimitException;
-import org.tensorbridge.HostArray;
 import org.tensorbridge.Shape;
 import org.tensorbridge.ShapeMismatchException;
 import org.tensorbridge.SparseTensor;
@@ -92,34 +90,24 @@ final class SparseSupport {
                     + "; both must be [nnz]");
         }
         long nnz = cols.shape().dim(0);
-        ByteBuffer coo = ByteBuffer.allocateDirect(Math.toIntExact(nnz * 2 * Long.BYTES))
-                .order(java.nio.ByteOrder.nativeOrder());
-        try (HostArray p = pointers.toHost(); HostArray c = cols.toHost()) {
-            long previous = 0;
-            for (int r = 0; r <= rows; r++) {
-                long at = p.getLong(r);
-                if ((r == 0 && at != 0) || at < previous || at > nnz || (r == rows && at != nnz)) {
-                    throw new IllegalArgumentException("indptr[" + r + "] is " + at + "; indptr must start at 0, never "
-                            + "decrease, and end at nnz = " + nnz + (r > 0 ? " (indptr[" + (r - 1) + "] is " + previous
-                            + ")" : ""));
-                }
-                for (long i = previous; i < at; i++) {
-                    coo.putLong((int) (2 * i * Long.BYTES), r - 1);
-                }
-                previous = at;
+        Shape cooShape = Shape.of(nnz, 2);
+        Storage expanded = backend.allocate(backend.byteSize(DType.INT64, cooShape, "CSR's COO indices"));
+        Operand p = pointers.pin("indptr");
+        try {
+            Operand c = cols.pin("columns");
+            try {
+                backend.csrToCoo(p, c, denseShape.dim(1), new Operand(expanded, DType.INT64, cooShape));
+            } finally {
+                c.storage().release();
             }
-            for (int i = 0; i < nnz; i++) {
-                long column = c.getLong(i);
-                if (column < 0 || column >= denseShape.dim(1)) {
-                    throw new IndexOutOfBoundsException("columns[" + i + "] is " + column + " but the matrix has "
-                            + denseShape.dim(1) + " columns; every column index must be in [0, " + denseShape.dim(1)
-                            + ")");
-                }
-                coo.putLong((2 * i + 1) * Long.BYTES, column);
-            }
+        } catch (RuntimeException | Error e) {
+            expanded.release();
+            throw e;
+        } finally {
+            p.storage().release();
         }
-        try (Tensor expanded = backend.fromBuffer(coo, DType.INT64, Shape.of(nnz, 2), CopyPolicy.IF_NEEDED)) {
-            return coo(expanded, vals, denseShape);
+        try (Tensor indices = new BackendTensor(backend, expanded, DType.INT64, cooShape)) {
+            return coo(indices, vals, denseShape);
         }
     }
 

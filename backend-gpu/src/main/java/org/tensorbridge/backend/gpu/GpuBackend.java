@@ -50,8 +50,9 @@ import org.tensorbridge.spi.Storage;
  * division's zero check and per operation that makes a sparse result (its nnz; the transpose reads one
  * more for its canonical flag); for a new sparse tensor, one int for the index check (plus the offending
  * index value when it fails) and one for the canonical check. The dense shape's dims or strides and
- * broadcast strides go up as a few longs. The spi's CSR factory ({@code sparseCsr}) still validates
- * {@code indptr} and builds COO indices on the host; that is outside this backend's hooks.
+ * broadcast strides go up as a few longs. A CSR matrix ({@code sparseCsr}) is checked and expanded to
+ * COO indices by kernels: one int comes back for each of its two checks (plus the offending entry's
+ * values when one fails).
  *
  * <p><b>Thread-safety.</b> Thread-safe. The OpenCL queue and the cached kernels are driven under one
  * lock per backend ({@link ClContext}), so operations of one backend run one at a time on its device;
@@ -211,6 +212,16 @@ public final class GpuBackend extends AbstractBackend implements AutoCloseable {
             return super.isCanonical(indices, denseShape);
         }
         return cl.locked(() -> indexChecks.isCanonical(indices, denseShape));
+    }
+
+    /** Device kernels check indptr and the columns and expand them; one int (and a message's values) comes back. */
+    @Override
+    protected void csrToCoo(Operand indptr, Operand columns, long columnCount, Operand coo) {
+        if (!IndexChecks.fitsCsr(indptr, columns)) {
+            super.csrToCoo(indptr, columns, columnCount, coo);
+            return;
+        }
+        cl.locked(() -> indexChecks.csrToCoo(indptr, columns, columnCount, coo));
     }
 
     @Override

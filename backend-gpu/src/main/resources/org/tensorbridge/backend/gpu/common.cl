@@ -176,3 +176,26 @@ __kernel void keys_not_increasing(__global const long* idx, const long nnz, cons
     }
     if ((long) previous >= (long) key) atomic_or(flag, 1);
 }
+
+// ---- CSR parts to COO indices ----
+
+// first = the lowest row r in [0, rows] where indptr breaks CSR's rules (start at 0, never decrease,
+// end at nnz, never above nnz); the host sets it to INT_MAX first. rows + 1 < 2^31.
+__kernel void csr_first_bad_pointer(__global const long* p, const long rows, const long nnz, __global int* first) {
+    long r = get_global_id(0);
+    if (r > rows) return;
+    long at = p[r];
+    if ((r == 0 && at != 0) || (r > 0 && at < p[r - 1]) || at > nnz || (r == rows && at != nnz)) {
+        atomic_min(first, (int) r);
+    }
+}
+
+// coo[i] = (row of entry i, columns[i]) for a valid indptr: one work item per row.
+__kernel void csr_expand(__global const long* p, __global const long* columns, const long rows, __global long* coo) {
+    long r = get_global_id(0);
+    if (r >= rows) return;
+    for (long i = p[r]; i < p[r + 1]; i++) {
+        coo[2 * i] = r;
+        coo[2 * i + 1] = columns[i];
+    }
+}

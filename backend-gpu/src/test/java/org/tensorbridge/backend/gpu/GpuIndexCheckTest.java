@@ -150,4 +150,70 @@ class GpuIndexCheckTest {
         create(new long[] {0, 0, 1, 2}, Shape.of(3, 4), 2);
         assertEquals(live, backend.liveDeviceBuffers());
     }
+
+    /**
+     * A CSR matrix is checked and expanded on the device: its COO indices are those the rows and columns
+     * say, a refused matrix gets the spi's words for the first bad entry, and only scalars come back.
+     */
+    @Test
+    void csrIsCheckedAndExpandedOnTheDevice() {
+        int rows = 300;
+        int columns = 50;
+        for (int trial = 0; trial < 10; trial++) {
+            long[] indptr = new long[rows + 1];
+            for (int r = 0; r < rows; r++) {
+                indptr[r + 1] = indptr[r] + random.nextInt(4);
+            }
+            int nnz = (int) indptr[rows];
+            long[] cols = new long[nnz];
+            for (int i = 0; i < nnz; i++) {
+                cols[i] = random.nextInt(columns);
+            }
+            String expected = null;
+            Class<? extends RuntimeException> type = null;
+            switch (trial % 3) {
+                case 1 -> {
+                    int r = 1 + random.nextInt(rows - 1);
+                    indptr[r] = indptr[r - 1] - 1;
+                    expected = org.tensorbridge.spi.CsrMessages.badIndptr(r, indptr[r], indptr[r - 1], nnz);
+                    type = IllegalArgumentException.class;
+                }
+                case 2 -> {
+                    int i = random.nextInt(nnz);
+                    cols[i] = random.nextBoolean() ? -1 : columns + random.nextInt(5);
+                    for (int j = 0; j < i; j++) {
+                        cols[j] = Math.floorMod(cols[j], columns);
+                    }
+                    expected = org.tensorbridge.spi.CsrMessages.badColumn(i, cols[i], columns);
+                    type = IndexOutOfBoundsException.class;
+                }
+                default -> { }
+            }
+            try (Tensor p = backend.constant(indptr, rows + 1); Tensor c = backend.constant(cols, nnz);
+                    Tensor v = backend.ones(DType.FLOAT32, Shape.of(nnz))) {
+                long readBefore = backend.context().bytesRead();
+                if (type != null) {
+                    RuntimeException e = assertThrows(type, () -> backend.sparseCsr(p, c, v, Shape.of(rows, columns))
+                            .close());
+                    assertEquals(expected, e.getMessage(), "trial " + trial);
+                    assertTrue(backend.context().bytesRead() - readBefore <= Integer.BYTES + 2 * Long.BYTES,
+                            "a refused CSR read back " + (backend.context().bytesRead() - readBefore) + " bytes");
+                    continue;
+                }
+                try (SparseTensor sparse = backend.sparseCsr(p, c, v, Shape.of(rows, columns))) {
+                    assertTrue(backend.context().bytesRead() - readBefore <= 4 * Integer.BYTES,
+                            "creating a CSR matrix read back " + (backend.context().bytesRead() - readBefore) + " bytes");
+                    try (org.tensorbridge.SparseValue value = sparse.toSparseValue()) {
+                        long[] coo = value.indices().toLongArray();
+                        for (int r = 0, i = 0; r < rows; r++) {
+                            for (; i < indptr[r + 1]; i++) {
+                                assertEquals(r, coo[2 * i], "row of entry " + i);
+                                assertEquals(cols[i], coo[2 * i + 1], "column of entry " + i);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
