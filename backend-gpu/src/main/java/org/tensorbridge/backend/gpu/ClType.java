@@ -151,10 +151,12 @@ enum ClType {
                 if (!floating) {
                     yield "((" + target.compute + ") (" + x + "))";
                 }
+                // The spec makes a saturating conversion of NaN 0, but NVIDIA's OpenCL gives LONG_MIN for
+                // convert_long_sat_rtz(NaN) (seen on an H100, driver 580): NaN is handled here, as Java does.
                 if (target == INT64) {
-                    yield "convert_long_sat_rtz(" + x + ")";
+                    yield "(isnan(" + x + ") ? 0L : convert_long_sat_rtz(" + x + "))";
                 }
-                yield "((" + target.compute + ") convert_int_sat_rtz(" + x + "))";
+                yield "((" + target.compute + ") (isnan(" + x + ") ? 0 : convert_int_sat_rtz(" + x + ")))";
             }
             case HALF, BRAIN -> {
                 if (this == FLOAT64) {
