@@ -30,8 +30,10 @@ import org.tensorbridge.backend.gpu.GpuBackend;
  * P5, fusion on the GPU backend: {@code ((a + b) * c) - a} over three float32 tensors of 16 M elements
  * in device memory, as a graph run (the three operations fused into one generated kernel: each input
  * read once, the result written once) against the same three operations run eagerly (three kernels, two
- * intermediate device buffers). Both end with the result on the host, because a graph run's fetch is a
- * host array: the eager side downloads its result with {@code toHost()}.
+ * intermediate device buffers). Measured twice: with the result left on the device
+ * ({@code Session.runTensor} against the eager result tensor; every operation of the GPU backend has
+ * finished when it returns), and with the result fetched to the host ({@code Session.run} against the
+ * eager result's {@code toHost()}), where both sides also pay the same device → host copy.
  *
  * <p>The setup checks that a graph run is one kernel launch and that both sides agree. Needs an OpenCL
  * device; without a GPU it runs on PoCL on the CPU, where figures measure CPU memory bandwidth.
@@ -70,6 +72,14 @@ public class P5GpuFusedGraph {
         feeds = Map.of(x, a, y, b, z, c);
         session = graph.newSession();
         long before = gpu instanceof GpuBackend g ? g.kernelLaunches() : 0;
+        try (Tensor onDevice = session.runTensor(fetch, feeds); HostArray fromDevice = onDevice.toHost()) {
+            float expected = (1.5f + 2.0f) * 3.0f - 1.5f;
+            if (fromDevice.getFloat(shape.elementCount() - 1) != expected) {
+                throw new IllegalStateException("runTensor gave " + fromDevice.getFloat(shape.elementCount() - 1)
+                        + "; expected " + expected);
+            }
+        }
+        before = gpu instanceof GpuBackend g ? g.kernelLaunches() : 0;
         try (HostArray fused = session.run(fetch, feeds)) {
             long launches = gpu instanceof GpuBackend g ? g.kernelLaunches() - before : 1;
             if (launches != 1) {
@@ -99,6 +109,22 @@ public class P5GpuFusedGraph {
     private HostArray eagerThreeOps() {
         try (Tensor sum = a.add(b); Tensor product = sum.multiply(c); Tensor result = product.subtract(a)) {
             return result.toHost();
+        }
+    }
+
+    @Benchmark
+    public Tensor graphFusedOnDevice() {
+        Tensor result = session.runTensor(fetch, feeds);
+        result.close();
+        return result;
+    }
+
+    @Benchmark
+    public Tensor eagerThreeOpsOnDevice() {
+        try (Tensor sum = a.add(b); Tensor product = sum.multiply(c)) {
+            Tensor result = product.subtract(a);
+            result.close();
+            return result;
         }
     }
 

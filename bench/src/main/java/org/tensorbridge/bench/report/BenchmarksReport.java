@@ -19,7 +19,7 @@ import java.util.Map;
  * java -cp bench/target/benchmarks.jar org.tensorbridge.bench.report.BenchmarksReport \
  *     --jmh results.json --numpy numpy.json --command "bench/run-short-suite.sh" \
  *     [--started TIME] [--finished TIME] [--load-before TEXT] [--load-after TEXT] [--revision TEXT] \
- *     [--opencl "PLATFORM / DEVICE" or "none: REASON"] \
+ *     [--opencl "PLATFORM / DEVICE" or "none: REASON"] [--rows P3,P5] \
  *     --out BENCHMARKS.md
  * </pre>
  */
@@ -34,7 +34,8 @@ public final class BenchmarksReport {
      * @param peers the figures recorded beside them
      * @param run what the command says about itself: {@code command}, {@code started}, {@code finished},
      *     {@code load-before}, {@code load-after}, {@code revision}, {@code opencl} (the OpenCL device the GPU
-     *     rows ran on, or {@code none: reason}; absent: unknown)
+     *     rows ran on, or {@code none: reason}; absent: unknown), {@code rows} (comma-separated row ids to
+     *     report; absent: all)
      * @param machine where it ran
      */
     public BenchmarksReport(JmhResults jmh, PeerResults peers, Map<String, String> run, Machine machine) {
@@ -70,6 +71,11 @@ public final class BenchmarksReport {
     /** The whole file. */
     public String markdown() {
         List<Row> rows = Rows.all(new OpenClRow(run.get("opencl")));
+        if (run.containsKey("rows")) {
+            // A run of some rows only (the GPU rows on a GPU machine, say) reports those rows only.
+            List<String> wanted = List.of(run.get("rows").split(","));
+            rows = rows.stream().filter(row -> wanted.contains(row.id())).toList();
+        }
         Map<Row, List<Line>> lines = new LinkedHashMap<>();
         rows.forEach(row -> lines.put(row, row.lines(jmh, peers)));
 

@@ -9,11 +9,11 @@ public final class P2Row implements Row {
 
     static final String FIXED_COST = "the copy itself is the JDK's bulk copy (FloatBuffer.get); what is added is the "
             + "fixed cost of toHost and close (see P1), which shows only where the copy is short";
-    static final String NEW_MEMORY = "ALWAYS must return new memory: ByteBuffer.allocateDirect zeroes it (a second "
-            + "pass over the bytes) and reserves it against the direct-memory limit, and HostStorage leaves freeing to "
-            + "the garbage collector (Java 17 cannot revoke a ByteBuffer), so a loop of large copies waits in "
-            + "java.nio.Bits.reserveMemory, which calls System.gc(). The JDK's own allocateDirect + put pays the same; "
-            + "a put into memory allocated once does not";
+    static final String NEW_MEMORY = "ALWAYS returns memory of its own: a block from the spi's host pool, reused "
+            + "without zeroing once the previous copy is closed, plus a host array object and the tensor's pin; a "
+            + "block whose buffer was handed out (asByteBuffer) is never reused and its successor pays "
+            + "ByteBuffer.allocateDirect, which zeroes it and is freed only by the garbage collector, as the JDK's "
+            + "allocateDirect + put does. A put into memory allocated once pays neither";
 
     static final String SAME_COPY = "tensorbridge's copy is one JDK bulk copy (FloatBuffer.get into the array) after a "
             + "zero-copy view, a fixed cost negligible at this size; the figures differ by memory-bandwidth noise on "

@@ -8,10 +8,12 @@ public final class P3Row implements Row {
     static final List<String> SIZES = List.of("4MiB", "256MiB");
     private static final String B = "P3GpuDeviceToHost.";
 
-    static final String NEW_MEMORY = "toHost() must return new host memory on every call: ByteBuffer.allocateDirect "
-            + "zeroes it (a second pass over the bytes) and reserves it against the direct-memory limit, freed only "
-            + "by the garbage collector, while the baseline reads into one buffer allocated once; the read itself is "
-            + "the same blocking clEnqueueReadBuffer (compare raw JOCL into a new direct buffer, the line below)";
+    static final String NEW_MEMORY = "toHost() returns memory of its own on every call: a host block from the spi's "
+            + "pool (reused without zeroing once the previous array is closed, since no buffer over it escaped), a "
+            + "host array object and a clFinish, around the same blocking clEnqueueReadBuffer into pageable memory "
+            + "as the baseline; where the pool cannot serve (a first call, or blocks whose buffers were handed out) "
+            + "it pays ByteBuffer.allocateDirect, as raw JOCL into a new direct buffer does (the line below). On "
+            + "PoCL the read is a memcpy on the same CPU cores that run the rest, and load from other work shows";
 
     private final OpenClRow openCl;
 
