@@ -14,14 +14,21 @@ import org.tensorbridge.spi.AbstractBackend;
 /**
  * Any bytes given to the {@code .npy} reader give a tensor or {@link NpyFormatException}, never
  * another exception, and leave no memory behind. In {@code ./mvnw verify} this runs over the committed
- * corpus (src/test/resources/.../NpyFuzzTestInputs); to fuzz for a fixed time (60 s):
- * {@code JAZZER_FUZZ=1 ./mvnw -pl interop-numpy test -Dtest=NpyFuzzTest}. A finding is written to the
- * inputs folder, where it stays as a regression case once fixed.
+ * corpus (src/test/resources/.../NpyFuzzTestInputs); to fuzz for the fixed time of {@code maxDuration}
+ * (5 minutes; Jazzer 0.24 takes the duration from the annotation only), with the api and backend jars
+ * instrumented too (Jazzer's default instruments only this module's {@code target/} classes):
+ * <pre>
+ * JAZZER_FUZZ=1 JAZZER_INSTRUMENTATION_INCLUDES='org.tensorbridge.**' \
+ *   ./mvnw -o -pl interop-numpy test -Dtest=NpyFuzzTest
+ * </pre>
+ * The corpus Jazzer grows goes to {@code interop-numpy/.cifuzz-corpus/} (git-ignored). A finding is
+ * written to the inputs folder, where it stays as a regression case once fixed (rename it from
+ * {@code crash-<sha1>} to say what it is).
  */
 class NpyFuzzTest {
     private static final Backend CPU = Backends.get("cpu");
 
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = "5m")
     void readGivesATensorOrNpyFormatException(byte[] bytes) throws IOException {
         long before = ((AbstractBackend) CPU).ledger().liveBlocks();
         try (Tensor tensor = Npy.read(new ByteArrayInputStream(bytes), CPU); HostArray host = tensor.toHost()) {
