@@ -96,6 +96,14 @@ public final class HostStorage extends Storage {
                 owner == null ? "wrapped caller buffer" : "wrapped foreign memory", owner, true, null);
     }
 
+    /**
+     * Bytes of host blocks kept for reuse by copies right now: direct memory that no tensor or array
+     * holds, which a check of the JVM's direct-memory level must allow for.
+     */
+    public static long idleReusableBytes() {
+        return HostBlockPool.SHARED.heldBytes();
+    }
+
     /** True if the memory came from a caller (a wrapped buffer, foreign or not): someone else can see it. */
     public boolean isWrapped() {
         return wrapped;

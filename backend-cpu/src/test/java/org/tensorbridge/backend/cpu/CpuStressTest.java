@@ -8,19 +8,26 @@ import org.tensorbridge.Backend;
 import org.tensorbridge.Backends;
 import org.tensorbridge.spi.AbstractBackend;
 import org.tensorbridge.spi.MemoryLedger;
+import org.tensorbridge.tck.DirectMemoryLevel;
 import org.tensorbridge.tck.StressRun;
 
 /**
  * Four workers and two closers for at most 20 s: only documented exceptions, every value read right,
- * and afterwards every reference released. A longer run:
+ * and afterwards every reference released, the ledger's bytes back where they were, and the JVM's
+ * direct memory (less the spi's idle reusable blocks) back within {@value #SLACK} bytes of its start. A longer run:
  * {@code -Dtensorbridge.stress.millis=120000 -Dtensorbridge.stress.iterations=100000000}.
  */
 class CpuStressTest {
+    /** Direct memory that may stay taken: JDK-internal buffers, ND4J's own small direct buffers. */
+    static final long SLACK = 4L << 20;
+
     @Test
     void concurrentCreateConvertOperateAndCloseLeaveNothingBehind() throws InterruptedException {
         Backend cpu = Backends.get("cpu");
         MemoryLedger ledger = ((AbstractBackend) cpu).ledger();
         long before = ledger.liveBlocks();
+        long bytesBefore = ledger.liveBytes();
+        long directBefore = DirectMemoryLevel.settled();
         long millis = Long.getLong("tensorbridge.stress.millis", 20_000);
         long iterations = Long.getLong("tensorbridge.stress.iterations", 50_000);
         StressRun.Result result = new StressRun(cpu, 4, 2, iterations, millis, 20261126L).run();
@@ -31,5 +38,9 @@ class CpuStressTest {
                 .map(Throwable::toString).distinct().toList());
         assertTrue(result.operations() > 0, "the stress run did nothing");
         assertEquals(before, ledger.liveBlocks(), "references left after the stress run: " + ledger);
+        assertEquals(bytesBefore, ledger.liveBytes(), "bytes left after the stress run: " + ledger);
+        long directAfter = DirectMemoryLevel.settled();
+        assertTrue(directAfter <= directBefore + SLACK, "direct memory grew from " + directBefore + " to "
+                + directAfter + " bytes over the stress run");
     }
 }

@@ -9,6 +9,7 @@ import org.tensorbridge.Availability;
 import org.tensorbridge.Backend;
 import org.tensorbridge.spi.AbstractBackend;
 import org.tensorbridge.spi.MemoryLedger;
+import org.tensorbridge.tck.DirectMemoryLevel;
 import org.tensorbridge.tck.StressRun;
 
 /**
@@ -26,6 +27,8 @@ class GpuStressTest {
         Backend gpu = provider.create();
         MemoryLedger ledger = ((AbstractBackend) gpu).ledger();
         long before = ledger.liveBlocks();
+        long buffersBefore = ((GpuBackend) gpu).liveDeviceBuffers();
+        long directBefore = DirectMemoryLevel.settled();
         long millis = Long.getLong("tensorbridge.stress.millis", 20_000);
         long iterations = Long.getLong("tensorbridge.stress.iterations", 5_000);
         StressRun.Result result;
@@ -33,8 +36,12 @@ class GpuStressTest {
             result = new StressRun(gpu, 4, 2, iterations, millis, 20261126L).run();
         } finally {
             assertEquals(before, ledger.liveBlocks(), "references left after the stress run: " + ledger);
+            assertEquals(buffersBefore, ((GpuBackend) gpu).liveDeviceBuffers(), "device buffers left after the run");
             ((GpuBackend) gpu).close();
         }
+        long directAfter = DirectMemoryLevel.settled();
+        assertTrue(directAfter <= directBefore + (4L << 20), "host direct memory grew from " + directBefore + " to "
+                + directAfter + " bytes over the stress run");
         System.out.println("gpu stress: " + result.operations() + " operations, " + result.valuesChecked()
                 + " values checked, " + result.closedRefusals() + " closed refusals, " + result.failures().size()
                 + " failures");
