@@ -26,6 +26,9 @@ import org.tensorbridge.spi.Storage;
  * <p>Sharing: host views alias tensor memory ({@code NEVER} and {@code IF_NEEDED} share, read-only
  * unless {@code WRITABLE} is asked for); a caller's direct, native-order buffer is wrapped without a
  * copy. Copies are single bulk copies. All ten dtypes are supported; arithmetic needs a numeric one.
+ * Elementwise results of up to 16 384 elements (system property
+ * {@code tensorbridge.cpu.javaKernelMaxElements}) are computed in Java rather than by ND4J, whose
+ * fixed cost per op would dominate them; the values are the same.
  *
  * <p>Thread-safe: kernels share no mutable state.
  */
@@ -33,7 +36,17 @@ public final class CpuBackend extends AbstractBackend {
     /** The name this backend registers under. */
     public static final String NAME = "cpu";
 
+    /** Elementwise results up to this many elements are computed in Java (see {@link JavaElementwise}). */
+    static final long DEFAULT_JAVA_KERNEL_MAX_ELEMENTS = 16_384;
+
+    private final long javaKernelMaxElements;
+
     CpuBackend() {
+        this(Long.getLong("tensorbridge.cpu.javaKernelMaxElements", DEFAULT_JAVA_KERNEL_MAX_ELEMENTS));
+    }
+
+    /** @param javaKernelMaxElements the largest elementwise result computed in Java; 0 sends all to ND4J */
+    CpuBackend(long javaKernelMaxElements) {
         super(NAME, Device.cpu(System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors()
                 + " cores, ND4J native"), BackendCapabilities.builder()
                 .sharesHostMemory(true)
@@ -41,6 +54,7 @@ public final class CpuBackend extends AbstractBackend {
                 .wrapsHostBuffers(true)
                 .supportedDTypes(EnumSet.allOf(DType.class))
                 .build());
+        this.javaKernelMaxElements = javaKernelMaxElements;
     }
 
     @Override
@@ -81,6 +95,10 @@ public final class CpuBackend extends AbstractBackend {
     protected void elementwise(BinaryOp op, Operand a, Operand b, Operand result) {
         if (op == BinaryOp.DIVIDE && result.dtype().isInteger()) {
             IntegerDivision.divide(a, b, result);
+            return;
+        }
+        if (JavaElementwise.handles(op, a, b, result, javaKernelMaxElements)) {
+            JavaElementwise.run(op, a, b, result);
             return;
         }
         INDArray[] inputs = {Nd4jViews.of(a), Nd4jViews.of(b)};
