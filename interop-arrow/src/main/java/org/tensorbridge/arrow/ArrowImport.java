@@ -65,6 +65,7 @@ public final class ArrowImport {
      *
      * @throws ShapeMismatchException if the list size is not {@code rowShape}'s element count
      * @throws NullElementsException if the column has a null row or element
+     * @throws org.tensorbridge.UnsupportedDTypeException if the elements have no tensor dtype
      */
     public static Tensor toTensor(FixedSizeListVector vector, Shape rowShape, Backend backend, CopyPolicy policy) {
         Objects.requireNonNull(vector, "vector must not be null");
@@ -79,6 +80,9 @@ public final class ArrowImport {
                     + " null rows (the first is row " + firstNull(vector) + "); a tensor has no null, so fill or "
                     + "drop them in Arrow first");
         }
+        // Elements that are not numbers (a string, a union, a nested list) have no tensor dtype: a tensor
+        // column is refused for its element type, not as a plain column given by mistake (wrap's checks).
+        ElementTypes.dtype(vector.getDataVector().getField().getType());
         long[] dims = new long[rowShape.rank() + 1];
         dims[0] = vector.getValueCount();
         System.arraycopy(rowShape.toArray(), 0, dims, 1, rowShape.rank());

@@ -7,30 +7,86 @@ import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.Dictionary;
-import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
+import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * Arrow's file reader with {@link IpcChecks} around it: each record batch block is checked against
- * the file before Arrow allocates and slices it, each loaded batch is validated, and Arrow's runtime
- * errors become {@link MalformedIpcException}. Not thread-safe, as Arrow's readers are not.
+ * Arrow's file reader with {@link IpcChecks} around it: each record batch and dictionary block is
+ * checked against the file before Arrow allocates and slices it, each loaded batch and dictionary is
+ * validated, and Arrow's runtime errors become {@link MalformedIpcException}. Not thread-safe, as
+ * Arrow's readers are not.
  */
 final class CheckedFileReader extends ArrowFileReader {
     private final SeekableByteChannel file;
     private int next;
+    /** The footer's dictionary blocks, and the index of the one Arrow reads next. */
+    private List<ArrowBlock> dictionaryBlocks = List.of();
+    private int nextDictionary;
 
     CheckedFileReader(SeekableByteChannel file, BufferAllocator allocator) {
         super(file, allocator);
         this.file = file;
     }
 
-    /** Checks the footer's schema ({@link IpcChecks#checkFooterSchema}) before Arrow converts it. */
+    /**
+     * Checks the footer's schema ({@link IpcChecks#checkFooterSchema}) before Arrow converts it, and
+     * keeps the footer's dictionary blocks, which Arrow reads before it lets anyone see its own list.
+     */
     @Override
     protected Schema readSchema() throws IOException {
         IpcChecks.checkFooterSchema(file);
-        return super.readSchema();
+        Schema schema = super.readSchema();
+        dictionaryBlocks = IpcChecks.footerDictionaryBlocks(file);
+        return schema;
+    }
+
+    /**
+     * Arrow reads the footer's dictionaries while it initializes, and closes the dictionary vectors on
+     * {@code close()} only once initialized: when a dictionary is refused, the ones already loaded are
+     * closed here, or their buffers would outlive the reader. (The root's vectors hold no memory yet.)
+     */
+    @Override
+    public void initialize() throws IOException {
+        try {
+            super.initialize();
+        } catch (IOException | RuntimeException e) {
+            closeDictionaries();
+            throw e;
+        }
+    }
+
+    private void closeDictionaries() {
+        if (dictionaries != null) {
+            for (Dictionary dictionary : dictionaries.values()) {
+                dictionary.getVector().close();
+            }
+        }
+    }
+
+    /**
+     * Checks the footer's next dictionary block ({@link IpcChecks#checkDictionaryBlock}) before Arrow
+     * allocates and reads it.
+     */
+    @Override
+    public ArrowDictionaryBatch readDictionary() throws IOException {
+        if (nextDictionary < dictionaryBlocks.size()) {
+            IpcChecks.checkDictionaryBlock(file, dictionaryBlocks.get(nextDictionary), nextDictionary);
+            nextDictionary++; // as Arrow counts the block it is about to read
+        }
+        return super.readDictionary();
+    }
+
+    /** Checks the dictionary batch before Arrow loads it, and the dictionary after ({@link IpcBatchLayout}). */
+    @Override
+    protected void loadDictionary(ArrowDictionaryBatch batch) {
+        String where = "dictionary block " + (nextDictionary - 1);
+        IpcBatchLayout.checkDictionaryOrClose(dictionaries, batch, where);
+        long id = batch.getDictionaryId();
+        super.loadDictionary(batch);
+        IpcBatchLayout.checkLoadedDictionary(dictionaries.get(id), where);
     }
 
     @Override

@@ -11,6 +11,7 @@ import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.Dictionary;
+import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.ipc.ReadChannel;
@@ -58,6 +59,19 @@ final class CheckedStreamReader extends ArrowStreamReader {
         }
         IpcBatchLayout.checkOrClose(root, batch, "the record batch");
         super.loadRecordBatch(batch);
+    }
+
+    /**
+     * Checks the dictionary batch before Arrow loads it, and the dictionary after ({@link IpcBatchLayout}):
+     * Arrow refuses a batch for an id the schema does not define without closing it.
+     */
+    @Override
+    protected void loadDictionary(ArrowDictionaryBatch batch) {
+        String where = "the dictionary batch of message " + (messages.count - 1);
+        IpcBatchLayout.checkDictionaryOrClose(dictionaries, batch, where);
+        long id = batch.getDictionaryId();
+        super.loadDictionary(batch);
+        IpcBatchLayout.checkLoadedDictionary(dictionaries.get(id), where);
     }
 
     @Override

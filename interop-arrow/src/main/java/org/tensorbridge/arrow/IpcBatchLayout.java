@@ -3,11 +3,14 @@ package org.tensorbridge.arrow;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BufferLayout;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.TypeLayout;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.Dictionary;
+import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
 import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.UnionMode;
@@ -15,7 +18,8 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 
 /**
- * Checks a deserialized record batch against the schema before Arrow's {@code VectorLoader} loads it:
+ * Checks a deserialized record batch against the schema (or a dictionary batch against its
+ * dictionary) before Arrow's {@code VectorLoader} loads it:
  * every field has its node and buffers, and each buffer is long enough for the number of values the
  * loader will set on its vector ({@code root.setRowCount(batch length)}, then down the children: the
  * list size times that for a FixedSizeList, the last offset for a list). Arrow grows a vector whose
@@ -33,8 +37,44 @@ final class IpcBatchLayout {
      * which the readers unwrap.
      */
     static void checkOrClose(VectorSchemaRoot root, ArrowRecordBatch batch, String where) {
+        List<Field> fields = root.getFieldVectors().stream().map(FieldVector::getField).toList();
+        checkOrClose(fields, batch, where, ", column ");
+    }
+
+    /**
+     * Checks a dictionary batch as {@link #checkOrClose(VectorSchemaRoot, ArrowRecordBatch, String)}
+     * checks a record batch, against the vector of the dictionary it fills (Arrow loads it the same
+     * way, with the same leak), and checks first that the schema defines its id: Arrow refuses an
+     * unknown id without closing the batch. On a refusal it closes the batch.
+     */
+    static void checkDictionaryOrClose(Map<Long, Dictionary> dictionaries, ArrowDictionaryBatch batch,
+            String where) {
+        Dictionary dictionary = dictionaries.get(batch.getDictionaryId());
+        if (dictionary == null) {
+            batch.close();
+            throw new UncheckedIOException(new MalformedIpcException(where + " fills dictionary "
+                    + batch.getDictionaryId() + ", which the schema does not define (it defines "
+                    + dictionaries.keySet() + ")"));
+        }
+        checkOrClose(List.of(dictionary.getVector().getField()), batch.getDictionary(), where, ", dictionary ");
+    }
+
+    /**
+     * Checks a dictionary vector after Arrow loaded a batch into it ({@link IpcChecks#checkLoaded(
+     * FieldVector, String)}); a refusal is thrown as {@link #checkOrClose} throws it, and the vector
+     * stays with the reader, which closes it.
+     */
+    static void checkLoadedDictionary(Dictionary dictionary, String where) {
         try {
-            check(root, batch, where);
+            IpcChecks.checkLoaded(dictionary.getVector(), where);
+        } catch (MalformedIpcException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void checkOrClose(List<Field> fields, ArrowRecordBatch batch, String where, String column) {
+        try {
+            check(fields, batch, where, column);
         } catch (MalformedIpcException e) {
             batch.close();
             throw new UncheckedIOException(e);
@@ -45,14 +85,13 @@ final class IpcBatchLayout {
         }
     }
 
-    private static void check(VectorSchemaRoot root, ArrowRecordBatch batch, String where)
+    private static void check(List<Field> fields, ArrowRecordBatch batch, String where, String column)
             throws MalformedIpcException {
         Iterator<ArrowFieldNode> nodes = batch.getNodes().iterator();
         Iterator<ArrowBuf> buffers = batch.getBuffers().iterator();
         Iterator<Long> variadic = batch.getVariadicBufferCounts().iterator();
-        for (FieldVector column : root.getFieldVectors()) {
-            check(column.getField(), batch.getLength(), nodes, buffers, variadic, where + ", column "
-                    + column.getName());
+        for (Field field : fields) {
+            check(field, batch.getLength(), nodes, buffers, variadic, where + column + field.getName());
         }
     }
 

@@ -3,9 +3,13 @@ package org.tensorbridge.arrow;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.flatbuf.Block;
 import org.apache.arrow.flatbuf.Buffer;
 import org.apache.arrow.flatbuf.DictionaryBatch;
 import org.apache.arrow.flatbuf.FieldNode;
+import org.apache.arrow.flatbuf.Footer;
 import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.flatbuf.RecordBatch;
@@ -20,7 +24,8 @@ import org.apache.arrow.vector.validate.ValidateVectorBufferVisitor;
 /**
  * The checks {@link TensorIpc}'s readers make on outside bytes before and after Arrow's reader sees
  * them: that a record batch's buffers lie inside its body and its lengths fit (Arrow would slice out
- * of bounds and leak the body otherwise), that a file's block lies inside the file, that a loaded
+ * of bounds and leak the body otherwise), that a file's block (a record batch's or a dictionary's)
+ * lies inside the file, that a loaded
  * batch's buffers are long enough for its row count; and the translation of any other runtime error
  * of Arrow's reader into {@link MalformedIpcException}. Stateless.
  */
@@ -91,9 +96,9 @@ final class IpcChecks {
      * Checks that a schema's fields nest at most {@value #MAX_FIELD_DEPTH} deep and number at most
      * {@value #MAX_FIELDS}, before Arrow converts it recursively: a flatbuffer whose fields point back
      * at their parents would otherwise overflow Arrow's stack, and one whose fields share children
-     * would take exponential time.
+     * would take exponential time. It also checks each union's type ids ({@link #checkUnionTypeIds}).
      *
-     * @throws MalformedIpcException naming the depth or count found
+     * @throws MalformedIpcException naming the depth, count or type ids found
      */
     static void checkSchemaNesting(org.apache.arrow.flatbuf.Schema schema, String where)
             throws MalformedIpcException {
@@ -122,6 +127,7 @@ final class IpcChecks {
                 if (field == null) {
                     continue;
                 }
+                checkUnionTypeIds(field, where);
                 for (int i = 0; i < field.childrenLength(); i++) {
                     fields.push(field.children(i));
                     depths.push(depth + 1);
@@ -133,29 +139,89 @@ final class IpcChecks {
     }
 
     /**
+     * Checks that a union field's type ids fit in the metadata that holds them: Arrow allocates an
+     * {@code int[]} of the count the flatbuffer claims before it reads one id, so a lying count of two
+     * billion would exhaust the heap however few bytes were sent.
+     *
+     * @throws MalformedIpcException naming the count and the bytes there are
+     */
+    private static void checkUnionTypeIds(org.apache.arrow.flatbuf.Field field, String where)
+            throws MalformedIpcException {
+        if (field.typeType() != org.apache.arrow.flatbuf.Type.Union) {
+            return;
+        }
+        org.apache.arrow.flatbuf.Union union = (org.apache.arrow.flatbuf.Union) field.type(
+                new org.apache.arrow.flatbuf.Union());
+        if (union == null) {
+            return; // Arrow reports a union without its table itself
+        }
+        long bytes = union.typeIdsLength() * (long) Integer.BYTES;
+        if (union.typeIdsLength() < 0 || bytes > union.getByteBuffer().limit()) {
+            throw new MalformedIpcException(where + " has a union field " + field.name() + " claiming "
+                    + union.typeIdsLength() + " type ids, more than its " + union.getByteBuffer().limit()
+                    + " bytes of metadata hold");
+        }
+    }
+
+    /**
      * Checks the schema in an IPC file's footer ({@link #checkSchemaNesting}) before Arrow reads it;
      * a file too small or without the magic is left for Arrow to refuse.
      */
     static void checkFooterSchema(SeekableByteChannel file) throws IOException {
+        Footer footer = readFooter(file);
+        if (footer == null) {
+            return;
+        }
+        org.apache.arrow.flatbuf.Schema schema;
+        try {
+            schema = footer.schema();
+        } catch (RuntimeException e) {
+            throw new MalformedIpcException("the file's footer cannot be read: " + e, e);
+        }
+        checkSchemaNesting(schema, "the file's footer schema");
+    }
+
+    /**
+     * The dictionary blocks an IPC file's footer lists, in the order Arrow reads them; empty for a
+     * file too small or without a footer, which Arrow refuses itself. Arrow keeps its own list
+     * private until the reader is initialized, and it reads the dictionaries while initializing.
+     */
+    static List<ArrowBlock> footerDictionaryBlocks(SeekableByteChannel file) throws IOException {
+        Footer footer = readFooter(file);
+        if (footer == null) {
+            return List.of();
+        }
+        try {
+            List<ArrowBlock> blocks = new ArrayList<>(footer.dictionariesLength());
+            for (int i = 0; i < footer.dictionariesLength(); i++) {
+                Block block = footer.dictionaries(i);
+                blocks.add(new ArrowBlock(block.offset(), block.metaDataLength(), block.bodyLength()));
+            }
+            return blocks;
+        } catch (RuntimeException e) {
+            throw new MalformedIpcException("the file's footer cannot be read: " + e, e);
+        }
+    }
+
+    /** The file's footer, read as Arrow reads it, or null where Arrow refuses the file by its size. */
+    private static Footer readFooter(SeekableByteChannel file) throws IOException {
         long size = file.size();
         if (size < 10 + 6) {
-            return;
+            return null;
         }
         long position = file.position();
         try {
             ByteBuffer tail = readAt(file, size - 10, 10);
             int footerLength = tail.order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0);
             if (footerLength <= 0 || footerLength > size - 10 - 6) {
-                return;
+                return null;
             }
             ByteBuffer footer = readAt(file, size - 10 - footerLength, footerLength);
-            org.apache.arrow.flatbuf.Schema schema;
             try {
-                schema = org.apache.arrow.flatbuf.Footer.getRootAsFooter(footer).schema();
+                return Footer.getRootAsFooter(footer);
             } catch (RuntimeException e) {
                 throw new MalformedIpcException("the file's footer cannot be read: " + e, e);
             }
-            checkSchemaNesting(schema, "the file's footer schema");
         } finally {
             file.position(position);
         }
@@ -246,8 +312,25 @@ final class IpcChecks {
      * @throws MalformedIpcException naming the block and what does not fit
      */
     static void checkFileBlock(SeekableByteChannel file, ArrowBlock block, int index) throws IOException {
-        String where = "record batch block " + index + " (offset " + block.getOffset() + ", metadata "
-                + block.getMetadataLength() + " bytes, body " + block.getBodyLength() + " bytes)";
+        checkBlock(file, block, MessageHeader.RecordBatch, "record batch block " + index);
+    }
+
+    /**
+     * Checks a dictionary block of a file as {@link #checkFileBlock} checks a record batch block, its
+     * message a DictionaryBatch: Arrow reads a dictionary block into one buffer of its metadata and
+     * body lengths, and when the file ends first, or the message cannot be sliced, it throws without
+     * freeing that buffer.
+     *
+     * @throws MalformedIpcException naming the block and what does not fit
+     */
+    static void checkDictionaryBlock(SeekableByteChannel file, ArrowBlock block, int index) throws IOException {
+        checkBlock(file, block, MessageHeader.DictionaryBatch, "dictionary block " + index);
+    }
+
+    private static void checkBlock(SeekableByteChannel file, ArrowBlock block, byte headerType, String name)
+            throws IOException {
+        String where = name + " (offset " + block.getOffset() + ", metadata " + block.getMetadataLength()
+                + " bytes, body " + block.getBodyLength() + " bytes)";
         long size = file.size();
         long offset = block.getOffset();
         int metadataLength = block.getMetadataLength();
@@ -274,9 +357,9 @@ final class IpcChecks {
         } catch (RuntimeException e) {
             throw new MalformedIpcException(where + " holds a message that cannot be read: " + e, e);
         }
-        if (message.headerType() != MessageHeader.RecordBatch) {
+        if (message.headerType() != headerType) {
             throw new MalformedIpcException(where + " holds a " + headerName(message.headerType())
-                    + " message where a RecordBatch belongs");
+                    + " message where a " + headerName(headerType) + " belongs");
         }
         checkBatchMessage(message, bodyLength, where);
     }
@@ -290,12 +373,22 @@ final class IpcChecks {
     static void checkLoaded(VectorSchemaRoot root, String where) throws MalformedIpcException {
         checkSchema(root, where);
         for (FieldVector column : root.getFieldVectors()) {
-            try {
-                column.accept(new ValidateVectorBufferVisitor(), null);
-            } catch (ValidateUtil.ValidateException | IndexOutOfBoundsException | IllegalArgumentException e) {
-                throw new MalformedIpcException(where + " has an inconsistent column " + column.getName() + " ("
-                        + column.getField().getType() + "): " + e.getMessage(), e);
-            }
+            checkLoaded(column, where);
+        }
+    }
+
+    /**
+     * Checks one loaded vector, a column or a dictionary, as {@link #checkLoaded(VectorSchemaRoot,
+     * String)} checks each column.
+     *
+     * @throws MalformedIpcException naming the vector and what is inconsistent
+     */
+    static void checkLoaded(FieldVector column, String where) throws MalformedIpcException {
+        try {
+            column.accept(new ValidateVectorBufferVisitor(), null);
+        } catch (ValidateUtil.ValidateException | IndexOutOfBoundsException | IllegalArgumentException e) {
+            throw new MalformedIpcException(where + " has an inconsistent column " + column.getName() + " ("
+                    + column.getField().getType() + "): " + e.getMessage(), e);
         }
     }
 

@@ -24,8 +24,9 @@ import org.apache.arrow.vector.ipc.ArrowStreamWriter;
  * <h2>Reading outside bytes</h2>
  * The readers returned check what Arrow's own readers take on trust, so that bytes from outside are
  * either read or refused, and a refusal leaves nothing open in the allocator: each record batch's
- * buffers must lie inside its message body (a file's blocks inside the file), its lengths must fit,
- * and each loaded batch must have buffers long enough for its row count. Their {@code
+ * and dictionary batch's buffers must lie inside its message body (a file's blocks inside the file),
+ * its lengths must fit, a dictionary batch must fill a dictionary the schema defines, and each loaded
+ * batch and dictionary must have buffers long enough for its row count. Their {@code
  * getVectorSchemaRoot()}, {@code loadNextBatch()} (and the file reader's {@code getRecordBlocks()},
  * {@code getDictionaryBlocks()} and {@code loadRecordBatch}) refuse malformed input with
  * <ul>
