@@ -8,11 +8,10 @@ public final class P4Row implements Row {
     static final List<String> COUNTS = List.of("1K", "1M", "16M");
     private static final String B = "P4EagerArithmetic.";
 
-    static final String SMALL = "the fixed cost of going through ND4J: per call, Nd4jViews.of builds three ND4J arrays "
-            + "over the operands' memory (JavaCPP pointers and indexers, data buffers, native shape-information "
-            + "buffers), then Nd4j.exec(DynamicCustomOp) creates an op context and dispatches to native code; the "
-            + "arithmetic on 1 K elements is a negligible part. Raw ND4J, which pays the dispatch but not the views, "
-            + "is on the line below";
+    static final String SMALL = "the fixed cost around a 1 K add, now that the arithmetic is a Java loop (ND4J's "
+            + "per-op dispatch, tens of µs, is skipped up to 16 K elements): the result's new 4 KiB of direct memory "
+            + "(ByteBuffer.allocateDirect zeroes it, reserves it and registers a cleaner), the operands' pins and the "
+            + "tensor objects; NumPy allocates from its small-object pool";
     static final String LARGE = "the result's memory, not the arithmetic: every result is new memory from "
             + "ByteBuffer.allocateDirect, which zeroes it (first-touch page faults plus a pass over the bytes), and "
             + "HostStorage leaves freeing to the garbage collector, so once the direct-memory limit is reached "

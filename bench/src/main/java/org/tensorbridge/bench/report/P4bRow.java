@@ -6,10 +6,9 @@ import java.util.List;
 public final class P4bRow implements Row {
     private static final String B = "P4bGraphSession.";
 
-    static final String SMALL = "the run executes the CPU backend's add, which pays P4's fixed cost of going "
-            + "through ND4J (views over the operands' memory, op context, native dispatch; compare P4's add at 1 K in "
-            + "this run), plus the session's own work on top of it: feed checks, the graph walk and the fetched host "
-            + "array";
+    static final String SMALL = "the run executes the CPU backend's eager add (compare P4's add at 1 K in this run, "
+            + "now a Java loop at this size), plus the session's own work on top of it: turning the two fed tensors "
+            + "into operands, the graph walk, and the fetched host array that takes the result over";
     static final String LARGE = "the run's add is the CPU backend's eager add (compare P4's add at 1 M in this run): it "
             + "allocates its result as new direct memory (ByteBuffer.allocateDirect zeroes it; the garbage collector "
             + "frees it), and the fetch is a host array over it; "
