@@ -2,26 +2,27 @@
 # Checks the GPU backend on this machine from a folder made by bench/gpu-bundle/make.sh: sets OpenCL up
 # (the ICD loader unpacked from its .deb; NVIDIA's ICD registered if the driver has one and no vendors
 # file names it), then runs the GPU conformance, the backend-gpu tests, JMH's P3 and P5, and writes
-# BENCHMARKS-GPU.md from the JMH results. Everything lands in $OUT (default /tmp/gpu-check).
+# BENCHMARKS-GPU.md from the JMH results. Everything lands in $OUT (default: a new temporary folder).
 #
 #   OUT=/somewhere bash run.sh
 #   STEPS="jmh" bash run.sh                          only some of: conformance tests jmh (default: all)
 #   JMH_ITER="-wi 3 -i 10 -w 1s -r 1s" bash run.sh   JMH iterations (default as shown)
 #   LOCAL=1 bash run.sh                              skip the OpenCL setup (a machine with OpenCL installed)
 B=$(cd "$(dirname "$0")" && pwd)
-OUT=${OUT:-/tmp/gpu-check}
+OUT=${OUT:-$(mktemp -d)}
+work=$(mktemp -d)
 STEPS=${STEPS:-conformance tests jmh}
 mkdir -p "$OUT"
 JAVA=$B/jre/bin/java
 log() { echo "== $* ($(date -u +%T))"; }
 if [ -z "${LOCAL:-}" ]; then
   log "OpenCL setup"
-  mkdir -p /tmp/icd && dpkg -x "$B"/ocl-icd-libopencl1_*.deb /tmp/icd
-  export LD_LIBRARY_PATH=/tmp/icd/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}
+  dpkg -x "$B"/ocl-icd-libopencl1_*.deb "$work/icd"
+  export LD_LIBRARY_PATH=$work/icd/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}
   lib=$(ldconfig -p | awk '/libnvidia-opencl.so.1/{print $NF; exit}')
   [ -z "$lib" ] && lib=$(find / -name 'libnvidia-opencl.so.1*' -not -path '/proc/*' 2>/dev/null | head -1)
   if [ -n "$lib" ] && ! grep -qs nvidia /etc/OpenCL/vendors/*.icd; then
-    mkdir -p /tmp/vendors && echo "$lib" > /tmp/vendors/nvidia.icd && export OCL_ICD_VENDORS=/tmp/vendors
+    mkdir -p "$work/vendors" && echo "$lib" > "$work/vendors/nvidia.icd" && export OCL_ICD_VENDORS=$work/vendors
     export LD_LIBRARY_PATH=$(dirname "$lib"):$LD_LIBRARY_PATH
   fi
   echo "NVIDIA OpenCL library: ${lib:-none}"
@@ -36,9 +37,9 @@ echo "OpenCL device: $opencl" | tee "$OUT/opencl.txt"
 
 if [[ " $STEPS " == *" conformance "* ]]; then
   log "conformance of the gpu backend"
-  (cd /tmp && timeout 300 "$JAVA" -cp "$CLI$LIB" org.tensorbridge.cli.TensorbridgeCommand conformance --require gpu 2>&1 \
+  (cd "$work" && timeout 300 "$JAVA" -cp "$CLI$LIB" org.tensorbridge.cli.TensorbridgeCommand conformance --require gpu 2>&1 \
     | grep -v "MUST    passed")
-  cp /tmp/target/conformance/report.json "$OUT/conformance-report.json" 2>/dev/null
+  cp "$work/target/conformance/report.json" "$OUT/conformance-report.json" 2>/dev/null
 fi
 if [[ " $STEPS " == *" tests "* ]]; then
   log "backend-gpu tests"
@@ -58,4 +59,5 @@ if [[ " $STEPS " == *" jmh "* ]]; then
     --finished "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --load-before "$load_before" --load-after "$(cat /proc/loadavg)" \
     --revision "$(cat "$B/revision.txt" 2>/dev/null || echo unknown)" --opencl "$opencl" --out "$OUT/BENCHMARKS-GPU.md"
 fi
+echo "results in $OUT"
 log done
