@@ -85,6 +85,15 @@ public abstract class AbstractBackend implements Backend {
     /** New memory of {@code byteSize} bytes with one reference, contents unspecified. */
     protected abstract Storage allocate(long byteSize);
 
+    /**
+     * Memory for a result that its kernel overwrites completely before anyone reads it (elementwise,
+     * fused and cast results), so it may be uninitialised or reused memory. The default is
+     * {@link #allocate}; a host-memory backend may return {@link HostStorage#allocateForCopy} blocks.
+     */
+    protected Storage allocateForOverwrite(long byteSize) {
+        return allocate(byteSize);
+    }
+
     /** Copies {@code source}'s remaining bytes (native order) to the start of {@code target}. */
     protected abstract void upload(ByteBuffer source, Storage target);
 
@@ -210,7 +219,7 @@ public abstract class AbstractBackend implements Backend {
             for (BackendTensor tensor : tensors) {
                 inputs.add(tensor.pin("a fused input"));
             }
-            return compute(dtype, shape, result -> fusedElementwise(expression, inputs, result));
+            return computeOverwriting(dtype, shape, result -> fusedElementwise(expression, inputs, result));
         } finally {
             inputs.forEach(operand -> operand.storage().release());
         }
@@ -633,7 +642,7 @@ public abstract class AbstractBackend implements Backend {
                             + x.dtype().displayName() + "; integer division by zero is undefined. Remove the zeros, or "
                             + "cast both to a floating dtype for IEEE infinities");
                 }
-                return compute(x.dtype(), shape, result -> elementwise(op, left, right, result));
+                return computeOverwriting(x.dtype(), shape, result -> elementwise(op, left, right, result));
             } finally {
                 right.storage().release();
             }
@@ -688,7 +697,7 @@ public abstract class AbstractBackend implements Backend {
         requireSupported(dtype, "dtype");
         Operand source = x.pin("a");
         try {
-            return compute(dtype, x.shape(), result -> cast(source, result));
+            return computeOverwriting(dtype, x.shape(), result -> cast(source, result));
         } finally {
             source.storage().release();
         }
@@ -767,7 +776,17 @@ public abstract class AbstractBackend implements Backend {
     }
 
     Tensor compute(DType dtype, Shape shape, Kernel kernel) {
-        Storage storage = allocate(byteSize(dtype, shape, "result shape"));
+        return compute(dtype, shape, kernel, false);
+    }
+
+    /** {@link #compute(DType, Shape, Kernel)} for a kernel that writes every element of its result. */
+    Tensor computeOverwriting(DType dtype, Shape shape, Kernel kernel) {
+        return compute(dtype, shape, kernel, true);
+    }
+
+    private Tensor compute(DType dtype, Shape shape, Kernel kernel, boolean overwrites) {
+        long bytes = byteSize(dtype, shape, "result shape");
+        Storage storage = overwrites ? allocateForOverwrite(bytes) : allocate(bytes);
         try {
             if (shape.elementCount() > 0) {
                 kernel.run(new Operand(storage, dtype, shape));

@@ -62,6 +62,16 @@ public final class CpuBackend extends AbstractBackend {
         return HostStorage.allocate(byteSize, ledger());
     }
 
+    /**
+     * Results that their kernel overwrites come from the spi's pool of host blocks: no zeroing, and the
+     * block is reused once the tensor is closed, unless a buffer over it was handed out. Kernels here
+     * reach the memory only through transient buffers, while the operands are pinned.
+     */
+    @Override
+    protected Storage allocateForOverwrite(long byteSize) {
+        return HostStorage.allocateForCopy(byteSize, ledger());
+    }
+
     @Override
     protected Storage wrapHostBuffer(HostStorage buffer) {
         return buffer;
@@ -69,18 +79,18 @@ public final class CpuBackend extends AbstractBackend {
 
     @Override
     protected void upload(ByteBuffer source, Storage target) {
-        host(target).buffer().put(source.duplicate());
+        host(target).transientBuffer().put(source.duplicate());
     }
 
     @Override
     protected void download(Storage source, ByteBuffer target) {
-        target.put(host(source).buffer().limit(target.remaining()));
+        target.put(host(source).transientBuffer().limit(target.remaining()));
     }
 
     @Override
     protected void fill(Operand target, ByteBuffer element) {
         // Doubling bulk copies: one element, then 2, 4, ... bytes copied from the front.
-        ByteBuffer memory = host(target.storage()).buffer();
+        ByteBuffer memory = host(target.storage()).transientBuffer();
         int total = (int) target.byteSize();
         memory.put(0, element, 0, element.remaining());
         int filled = element.remaining();

@@ -20,9 +20,9 @@ final class IntegerDivision {
     }
 
     static void divide(Operand a, Operand b, Operand result) {
-        ByteBuffer x = ((HostStorage) a.storage()).buffer();
-        ByteBuffer y = ((HostStorage) b.storage()).buffer();
-        ByteBuffer z = ((HostStorage) result.storage()).buffer();
+        ByteBuffer x = ((HostStorage) a.storage()).transientBuffer();
+        ByteBuffer y = ((HostStorage) b.storage()).transientBuffer();
+        ByteBuffer z = ((HostStorage) result.storage()).transientBuffer();
         DType dtype = result.dtype();
         Shape shape = result.shape();
         long[] strideA = BroadcastStrides.of(a.shape(), shape);

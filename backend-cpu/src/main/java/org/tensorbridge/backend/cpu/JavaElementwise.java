@@ -56,7 +56,7 @@ final class JavaElementwise {
     }
 
     private static ByteBuffer memory(Operand operand) {
-        return ((HostStorage) operand.storage()).buffer();
+        return ((HostStorage) operand.storage()).transientBuffer();
     }
 
     private static void floats(BinaryOp op, FloatBuffer x, boolean xs, FloatBuffer y, boolean ys, FloatBuffer z, int n) {

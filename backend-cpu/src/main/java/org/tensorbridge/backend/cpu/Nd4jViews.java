@@ -57,7 +57,8 @@ final class Nd4jViews {
         HostStorage storage = (HostStorage) operand.storage();
         DType dtype = operand.dtype();
         long length = operand.shape().elementCount();
-        Pointer raw = new Pointer(storage.buffer());
+        // The ND4J array lives for one kernel call, while the caller holds the operand's reference.
+        Pointer raw = new Pointer(storage.transientBuffer());
         Pointer typed;
         Indexer indexer;
         switch (dtype) {
