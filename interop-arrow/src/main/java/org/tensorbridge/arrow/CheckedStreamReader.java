@@ -40,24 +40,13 @@ final class CheckedStreamReader extends ArrowStreamReader {
 
     @Override
     public VectorSchemaRoot getVectorSchemaRoot() throws IOException {
-        return IpcChecks.translated("reading the schema", () -> {
-            VectorSchemaRoot root = super.getVectorSchemaRoot();
-            IpcChecks.checkSchema(root, "the schema");
-            return root;
-        });
+        return IpcChecks.checkedRoot("reading the schema", super::getVectorSchemaRoot);
     }
 
     /** Checks the batch against the schema before Arrow loads it ({@link IpcBatchLayout}). */
     @Override
     protected void loadRecordBatch(ArrowRecordBatch batch) {
-        VectorSchemaRoot root;
-        try {
-            root = super.getVectorSchemaRoot();
-        } catch (IOException e) {
-            batch.close();
-            throw new java.io.UncheckedIOException(e);
-        }
-        IpcBatchLayout.checkOrClose(root, batch, "the record batch");
+        IpcBatchLayout.checkOrClose(super::getVectorSchemaRoot, batch, "the record batch");
         super.loadRecordBatch(batch);
     }
 

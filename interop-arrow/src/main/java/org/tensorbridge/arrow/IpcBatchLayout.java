@@ -36,13 +36,24 @@ final class IpcBatchLayout {
      * its buffers) and throws {@link UncheckedIOException} around a {@link MalformedIpcException},
      * which the readers unwrap.
      */
-    static void checkOrClose(VectorSchemaRoot root, ArrowRecordBatch batch, String where) {
+    static void checkOrClose(IpcChecks.IoCall<VectorSchemaRoot> root, ArrowRecordBatch batch, String where) {
+        VectorSchemaRoot schemaRoot;
+        try {
+            schemaRoot = root.call();
+        } catch (java.io.IOException e) {
+            batch.close();
+            throw new UncheckedIOException(e);
+        }
+        checkOrClose(schemaRoot, batch, where);
+    }
+
+    private static void checkOrClose(VectorSchemaRoot root, ArrowRecordBatch batch, String where) {
         List<Field> fields = root.getFieldVectors().stream().map(FieldVector::getField).toList();
         checkOrClose(fields, batch, where, ", column ");
     }
 
     /**
-     * Checks a dictionary batch as {@link #checkOrClose(VectorSchemaRoot, ArrowRecordBatch, String)}
+     * Checks a dictionary batch as {@link #checkOrClose(IpcChecks.IoCall, ArrowRecordBatch, String)}
      * checks a record batch, against the vector of the dictionary it fills (Arrow loads it the same
      * way, with the same leak), and checks first that the schema defines its id: Arrow refuses an
      * unknown id without closing the batch. On a refusal it closes the batch.

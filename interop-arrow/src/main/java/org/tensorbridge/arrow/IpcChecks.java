@@ -38,6 +38,15 @@ final class IpcChecks {
         T call() throws IOException;
     }
 
+    /** The reader's root from {@code root}, translated as {@link #translated} does, then checked ({@link #checkSchema}). */
+    static VectorSchemaRoot checkedRoot(String step, IoCall<VectorSchemaRoot> root) throws IOException {
+        return translated(step, () -> {
+            VectorSchemaRoot checked = root.call();
+            checkSchema(checked, "the schema");
+            return checked;
+        });
+    }
+
     /**
      * {@code call}'s result; a runtime error from Arrow becomes {@link MalformedIpcException} naming
      * {@code step}. The documented refusals pass through: {@link InvalidTensorMetadataException} and

@@ -247,8 +247,10 @@ public abstract class AbstractBackend implements Backend {
      * may override it with a kernel.
      */
     protected String firstInvalidIndex(Operand indices, Shape denseShape) {
-        try (HostArray host = hostArray(indices, CopyPolicy.IF_NEEDED, Access.READ_ONLY)) {
-            return HostSparseKernels.firstInvalidIndex(host.asByteBuffer(), indices.shape().dim(0), denseShape);
+        try (BufferHostArray host = hostArray(indices, CopyPolicy.IF_NEEDED, Access.READ_ONLY)) {
+            // Read within this call, while the array holds the memory: the copy's block stays reusable.
+            return HostSparseKernels.firstInvalidIndex(host.storage().transientBuffer(), indices.shape().dim(0),
+                    denseShape);
         }
     }
 
@@ -257,8 +259,10 @@ public abstract class AbstractBackend implements Backend {
      * host (a copy for device memory); a device backend may override it with a kernel.
      */
     protected boolean isCanonical(Operand indices, Shape denseShape) {
-        try (HostArray host = hostArray(indices, CopyPolicy.IF_NEEDED, Access.READ_ONLY)) {
-            return HostSparseKernels.isCanonical(host.asByteBuffer(), indices.shape().dim(0), denseShape);
+        try (BufferHostArray host = hostArray(indices, CopyPolicy.IF_NEEDED, Access.READ_ONLY)) {
+            // Read within this call, while the array holds the memory: the copy's block stays reusable.
+            return HostSparseKernels.isCanonical(host.storage().transientBuffer(), indices.shape().dim(0),
+                    denseShape);
         }
     }
 

@@ -76,9 +76,7 @@ final class GraphRun {
             }
             throw e;
         } finally {
-            for (Object value : owned) {
-                closeQuietly(value);
-            }
+            closeOwned();
         }
     }
 
@@ -98,9 +96,7 @@ final class GraphRun {
             }
             return backend.cast(tensor, tensor.dtype());
         } finally {
-            for (Object value : owned) {
-                closeQuietly(value);
-            }
+            closeOwned();
         }
     }
 
@@ -278,6 +274,13 @@ final class GraphRun {
 
     private SparseValue copy(SparseTensor sparse) {
         return sparse.toSparseValue(CopyPolicy.ALWAYS, Access.WRITABLE);
+    }
+
+    /** Closes what this run made and did not hand over: intermediates, converted feeds. */
+    private void closeOwned() {
+        for (Object value : owned) {
+            closeQuietly(value);
+        }
     }
 
     private static void closeQuietly(Object value) {

@@ -91,22 +91,28 @@ final class SparseSupport {
         }
         long nnz = cols.shape().dim(0);
         Shape cooShape = Shape.of(nnz, 2);
-        Storage expanded = backend.allocate(backend.byteSize(DType.INT64, cooShape, "CSR's COO indices"));
+        long bytes = backend.byteSize(DType.INT64, cooShape, "CSR's COO indices");
+        BackendTensor expanded;
         Operand p = pointers.pin("indptr");
         try {
             Operand c = cols.pin("columns");
             try {
-                backend.csrToCoo(p, c, denseShape.dim(1), new Operand(expanded, DType.INT64, cooShape));
+                // Not AbstractBackend.compute: that skips the kernel when nnz is 0, and indptr must be checked then too.
+                Storage memory = backend.allocate(bytes);
+                try {
+                    backend.csrToCoo(p, c, denseShape.dim(1), new Operand(memory, DType.INT64, cooShape));
+                } catch (RuntimeException | Error e) {
+                    memory.release();
+                    throw e;
+                }
+                expanded = new BackendTensor(backend, memory, DType.INT64, cooShape);
             } finally {
                 c.storage().release();
             }
-        } catch (RuntimeException | Error e) {
-            expanded.release();
-            throw e;
         } finally {
             p.storage().release();
         }
-        try (Tensor indices = new BackendTensor(backend, expanded, DType.INT64, cooShape)) {
+        try (Tensor indices = expanded) {
             return coo(indices, vals, denseShape);
         }
     }

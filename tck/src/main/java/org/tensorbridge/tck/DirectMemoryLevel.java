@@ -11,6 +11,9 @@ import org.tensorbridge.spi.HostStorage;
  * {@link #settled()} collects until the level stops falling. Stateless; thread-safe.
  */
 public final class DirectMemoryLevel {
+    /** Growth a run may leave behind without leaking: JDK-internal buffers, native libraries' own small ones. */
+    public static final long SLACK_BYTES = 4L << 20;
+
     private DirectMemoryLevel() {
     }
 

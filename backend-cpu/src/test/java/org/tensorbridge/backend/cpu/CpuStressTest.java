@@ -14,13 +14,11 @@ import org.tensorbridge.tck.StressRun;
 /**
  * Four workers and two closers for at most 20 s: only documented exceptions, every value read right,
  * and afterwards every reference released, the ledger's bytes back where they were, and the JVM's
- * direct memory (less the spi's idle reusable blocks) back within {@value #SLACK} bytes of its start. A longer run:
+ * direct memory (less the spi's idle reusable blocks) back within
+ * {@link DirectMemoryLevel#SLACK_BYTES} of its start. A longer run:
  * {@code -Dtensorbridge.stress.millis=120000 -Dtensorbridge.stress.iterations=100000000}.
  */
 class CpuStressTest {
-    /** Direct memory that may stay taken: JDK-internal buffers, ND4J's own small direct buffers. */
-    static final long SLACK = 4L << 20;
-
     @Test
     void concurrentCreateConvertOperateAndCloseLeaveNothingBehind() throws InterruptedException {
         Backend cpu = Backends.get("cpu");
@@ -40,7 +38,7 @@ class CpuStressTest {
         assertEquals(before, ledger.liveBlocks(), "references left after the stress run: " + ledger);
         assertEquals(bytesBefore, ledger.liveBytes(), "bytes left after the stress run: " + ledger);
         long directAfter = DirectMemoryLevel.settled();
-        assertTrue(directAfter <= directBefore + SLACK, "direct memory grew from " + directBefore + " to "
-                + directAfter + " bytes over the stress run");
+        assertTrue(directAfter <= directBefore + DirectMemoryLevel.SLACK_BYTES, "direct memory grew from "
+                + directBefore + " to " + directAfter + " bytes over the stress run");
     }
 }
