@@ -1,11 +1,12 @@
 /**
- * The backend author's toolkit: base classes that enforce the conversion contract, reference
- * counted memory with leak reporting, and the operands kernels receive. A backend built on
- * {@link org.tensorbridge.spi.AbstractBackend} implements allocation, transfer, sharing and kernels
- * only.
+ * The backend author's toolkit: a backend is a {@link org.tensorbridge.spi.BackendSpec} — memory,
+ * optional host sharing and wrapping, kernels by operation, optional fusion and checks — composed by
+ * {@link org.tensorbridge.spi.AbstractBackend}, which enforces the conversion contract once.
  */
 module org.tensorbridge.spi {
     requires transitive org.tensorbridge;
+    requires transitive org.tensorbridge.memory;
+    requires transitive org.tensorbridge.graph;
 
     exports org.tensorbridge.spi;
 }

@@ -1,461 +1,196 @@
 package org.tensorbridge;
 
-import java.nio.ByteBuffer;
+import org.tensorbridge.op.Attribute;
+import org.tensorbridge.op.Attributes;
+import org.tensorbridge.op.Operation;
+import org.tensorbridge.op.Operations;
 
 /**
- * A backend: it creates tensors on its {@link #device()} and runs eager operations on them. Get
- * one from {@link Backends}.
- *
- * <h2>Results</h2>
- * Every method that returns a {@link Tensor} returns a new one that the caller owns and closes;
- * {@link #reshape} returns a view that shares the input's memory. Operations never write to their
- * inputs.
+ * A backend: it creates tensors on its {@link #device()} ({@link TensorFactory}) and runs eager
+ * operations on them. Get one from {@link Backends}.
  *
  * <h2>Operations</h2>
- * {@code add}, {@code subtract}, {@code multiply} and {@code divide} follow NumPy's broadcasting
- * rules. Both operands must have the same numeric dtype (cast one with {@link #cast} otherwise);
- * a scalar operand takes the tensor's dtype and must be exactly representable in it. Integer
- * division truncates toward zero and division by zero throws {@link ArithmeticException};
- * floating-point division follows IEEE 754. {@code matmul} multiplies rank-2 tensors.
+ * Every operation is an {@link Operation} defined once in {@link Operations} (or by whoever defines a
+ * new one), with its dtype rule, shape function and, for elementwise operations, the value it
+ * computes; {@link #apply} runs any of them. The named methods here, on {@link Tensor} and on
+ * {@link SparseTensor} are one-line forwards to {@code apply}. A backend supports exactly the
+ * operations it has kernels for ({@link BackendCapabilities#operations()}); any other is refused with
+ * {@link OperationUnsupportedException}.
+ *
+ * <h2>Results</h2>
+ * Every operation returns a new tensor that the caller owns and closes; a reshape returns a view that
+ * shares the input's memory. Operations never write to their inputs. Binary elementwise operations
+ * follow NumPy's broadcasting; both operands must have the same dtype (cast one with {@link #cast});
+ * a scalar operand takes the tensor's dtype and must be exactly representable in it.
  *
  * <h2>Errors</h2>
- * A closed operand throws {@link ClosedResourceException}; a tensor of another backend,
- * mismatched shapes or dtypes throw {@link IllegalArgumentException} subtypes
- * ({@link ShapeMismatchException}, {@link DTypeMismatchException}); a dtype the backend lacks
- * throws {@link UnsupportedDTypeException}. Messages name the argument and the fix.
+ * A closed operand throws {@link ClosedResourceException}; a tensor of another backend, mismatched
+ * shapes or dtypes throw {@link IllegalArgumentException} subtypes ({@link ShapeMismatchException},
+ * {@link DTypeMismatchException}); a dtype the backend lacks throws {@link UnsupportedDTypeException};
+ * an integer division by zero throws {@link ArithmeticException}. Messages name the argument and the
+ * fix.
  *
  * <p>Backends are thread-safe.
  */
-public interface Backend {
+public interface Backend extends TensorFactory {
     /** The name it was registered under, for example {@code cpu}. */
     String name();
 
     /** The device its tensors live on. */
     Device device();
 
-    /** What it declares it can do; the conformance kit checks each declaration. */
+    /** What it can do: sharing, dtypes and operations; the conformance kit checks each. */
     BackendCapabilities capabilities();
 
-    // ---- creation ----
-
     /**
-     * A tensor over the {@code remaining()} bytes of {@code data}, read as {@code dtype} elements
-     * in the buffer's {@link ByteBuffer#order() byte order}. Under {@link CopyPolicy#NEVER} the
-     * tensor wraps the buffer without a copy (the buffer is kept alive, and later writes to it are
-     * visible in the tensor), which needs a backend that {@link BackendCapabilities#wrapsHostBuffers()
-     * wraps host buffers}, a direct buffer and native byte order; otherwise it throws
-     * {@link CopyRequiredException}. {@code IF_NEEDED} wraps when it can and copies otherwise;
-     * {@code ALWAYS} copies. The buffer's position and limit are not changed. A tensor over a
-     * read-only buffer gives no writable shared views.
+     * Runs {@code operation} on {@code inputs} (tensors of this backend, dense or sparse as the
+     * operation's inputs are) with {@code attributes}, for an operation whose result is dense.
      *
-     * @throws ShapeMismatchException if {@code remaining()} is not the shape's byte size
+     * @throws OperationUnsupportedException if this backend has no kernel for it on these dtypes
+     * @throws IllegalArgumentException if the inputs do not fit the operation's definition
      */
-    default Tensor fromBuffer(ByteBuffer data, DType dtype, Shape shape, CopyPolicy policy) {
-        return fromBuffer(data, dtype, shape, policy, null);
-    }
+    Tensor apply(Operation operation, Attributes attributes, AnyTensor... inputs);
+
+    /** {@link #apply} for an operation whose result is sparse. */
+    SparseTensor applySparse(Operation operation, Attributes attributes, AnyTensor... inputs);
 
     /**
-     * {@link #fromBuffer(ByteBuffer, DType, Shape, CopyPolicy)} over memory that someone else frees,
-     * such as an Arrow buffer or a file mapping: {@code owner} is closed exactly once, when the last
-     * holder of the wrapped memory (the tensor, its views, host arrays over it) is closed, or at once
-     * if the data was copied or the call failed. A null owner means the buffer's own lifetime is
-     * enough. While the memory is held, reads through host arrays over it never touch freed memory;
-     * a {@code ByteBuffer} taken from such a host array must not be used after that array is closed.
-     */
-    Tensor fromBuffer(ByteBuffer data, DType dtype, Shape shape, CopyPolicy policy, AutoCloseable owner);
-
-    /** {@code fromBuffer(data, dtype, shape, CopyPolicy.IF_NEEDED)}. */
-    default Tensor fromBuffer(ByteBuffer data, DType dtype, Shape shape) {
-        return fromBuffer(data, dtype, shape, CopyPolicy.IF_NEEDED);
-    }
-
-    /** A tensor of zeros. */
-    Tensor zeros(DType dtype, Shape shape);
-
-    /** A tensor of ones ({@code true} for {@code bool}). */
-    Tensor ones(DType dtype, Shape shape);
-
-    /**
-     * A tensor with every element {@code value}.
+     * A binary elementwise {@code operation} with a scalar second operand of {@code a}'s dtype, for
+     * example {@code apply(Operations.ADD, a, 1)}.
      *
-     * @throws DTypeMismatchException if {@code dtype} cannot represent {@code value} exactly
+     * @throws DTypeMismatchException if {@code a}'s dtype cannot represent {@code scalar} exactly
      */
-    Tensor fill(DType dtype, Shape shape, Number value);
-
-    /** A rank-0 tensor holding {@code value}: {@code fill(dtype, Shape.scalar(), value)}. */
-    default Tensor scalar(DType dtype, Number value) {
-        return fill(dtype, Shape.scalar(), value);
+    default Tensor apply(Operation operation, Tensor a, Number scalar) {
+        try (Tensor b = scalarOperand(operation, a.dtype(), scalar)) {
+            return apply(operation, Attributes.NONE, a, b);
+        }
     }
 
-    /**
-     * A {@code bool} tensor of {@code data} in row-major order; rank 1 when {@code shape} is
-     * omitted. The data is copied once, into memory the tensor then owns.
-     *
-     * @throws ShapeMismatchException if the shape's element count is not {@code data.length}
-     */
-    default Tensor constant(boolean[] data, long... shape) {
-        return fromEncoded(JavaArrays.flat(data, shape));
+    private Tensor scalarOperand(Operation operation, DType dtype, Number scalar) {
+        try {
+            return scalar(dtype, scalar);
+        } catch (DTypeMismatchException e) {
+            throw new DTypeMismatchException(operation.name() + "(a, scalar): the scalar " + e.getMessage(), e);
+        }
     }
 
-    /**
-     * A {@code int8} tensor of {@code data} in row-major order; rank 1 when {@code shape} is
-     * omitted. The data is copied once, into memory the tensor then owns.
-     *
-     * @throws ShapeMismatchException if the shape's element count is not {@code data.length}
-     */
-    default Tensor constant(byte[] data, long... shape) {
-        return fromEncoded(JavaArrays.flat(data, shape));
-    }
+    /** A new, empty graph whose sessions run on this backend. The caller closes it. */
+    Graph newGraph();
 
-    /**
-     * A {@code int16} tensor of {@code data} in row-major order; rank 1 when {@code shape} is
-     * omitted. The data is copied once, into memory the tensor then owns.
-     *
-     * @throws ShapeMismatchException if the shape's element count is not {@code data.length}
-     */
-    default Tensor constant(short[] data, long... shape) {
-        return fromEncoded(JavaArrays.flat(data, shape));
-    }
-
-    /**
-     * A {@code int32} tensor of {@code data} in row-major order; rank 1 when {@code shape} is
-     * omitted. The data is copied once, into memory the tensor then owns.
-     *
-     * @throws ShapeMismatchException if the shape's element count is not {@code data.length}
-     */
-    default Tensor constant(int[] data, long... shape) {
-        return fromEncoded(JavaArrays.flat(data, shape));
-    }
-
-    /**
-     * A {@code int64} tensor of {@code data} in row-major order; rank 1 when {@code shape} is
-     * omitted. The data is copied once, into memory the tensor then owns.
-     *
-     * @throws ShapeMismatchException if the shape's element count is not {@code data.length}
-     */
-    default Tensor constant(long[] data, long... shape) {
-        return fromEncoded(JavaArrays.flat(data, shape));
-    }
-
-    /**
-     * A {@code float32} tensor of {@code data} in row-major order; rank 1 when {@code shape} is
-     * omitted. The data is copied once, into memory the tensor then owns.
-     *
-     * @throws ShapeMismatchException if the shape's element count is not {@code data.length}
-     */
-    default Tensor constant(float[] data, long... shape) {
-        return fromEncoded(JavaArrays.flat(data, shape));
-    }
-
-    /**
-     * A {@code float64} tensor of {@code data} in row-major order; rank 1 when {@code shape} is
-     * omitted. The data is copied once, into memory the tensor then owns.
-     *
-     * @throws ShapeMismatchException if the shape's element count is not {@code data.length}
-     */
-    default Tensor constant(double[] data, long... shape) {
-        return fromEncoded(JavaArrays.flat(data, shape));
-    }
-
-
-    /**
-     * A rank-2 {@code bool} tensor of a rectangular nested array, copied once.
-     *
-     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
-     */
-    default Tensor constant(boolean[][] data) {
-        return fromEncoded(JavaArrays.nested(data));
-    }
-
-    /**
-     * A rank-3 {@code bool} tensor of a rectangular nested array, copied once.
-     *
-     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
-     */
-    default Tensor constant(boolean[][][] data) {
-        return fromEncoded(JavaArrays.nested(data));
-    }
-
-    /**
-     * A rank-4 {@code bool} tensor of a rectangular nested array, copied once.
-     *
-     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
-     */
-    default Tensor constant(boolean[][][][] data) {
-        return fromEncoded(JavaArrays.nested(data));
-    }
-
-    /**
-     * A rank-2 {@code int32} tensor of a rectangular nested array, copied once.
-     *
-     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
-     */
-    default Tensor constant(int[][] data) {
-        return fromEncoded(JavaArrays.nested(data));
-    }
-
-    /**
-     * A rank-3 {@code int32} tensor of a rectangular nested array, copied once.
-     *
-     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
-     */
-    default Tensor constant(int[][][] data) {
-        return fromEncoded(JavaArrays.nested(data));
-    }
-
-    /**
-     * A rank-4 {@code int32} tensor of a rectangular nested array, copied once.
-     *
-     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
-     */
-    default Tensor constant(int[][][][] data) {
-        return fromEncoded(JavaArrays.nested(data));
-    }
-
-    /**
-     * A rank-2 {@code int64} tensor of a rectangular nested array, copied once.
-     *
-     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
-     */
-    default Tensor constant(long[][] data) {
-        return fromEncoded(JavaArrays.nested(data));
-    }
-
-    /**
-     * A rank-3 {@code int64} tensor of a rectangular nested array, copied once.
-     *
-     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
-     */
-    default Tensor constant(long[][][] data) {
-        return fromEncoded(JavaArrays.nested(data));
-    }
-
-    /**
-     * A rank-4 {@code int64} tensor of a rectangular nested array, copied once.
-     *
-     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
-     */
-    default Tensor constant(long[][][][] data) {
-        return fromEncoded(JavaArrays.nested(data));
-    }
-
-    /**
-     * A rank-2 {@code float32} tensor of a rectangular nested array, copied once.
-     *
-     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
-     */
-    default Tensor constant(float[][] data) {
-        return fromEncoded(JavaArrays.nested(data));
-    }
-
-    /**
-     * A rank-3 {@code float32} tensor of a rectangular nested array, copied once.
-     *
-     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
-     */
-    default Tensor constant(float[][][] data) {
-        return fromEncoded(JavaArrays.nested(data));
-    }
-
-    /**
-     * A rank-4 {@code float32} tensor of a rectangular nested array, copied once.
-     *
-     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
-     */
-    default Tensor constant(float[][][][] data) {
-        return fromEncoded(JavaArrays.nested(data));
-    }
-
-    /**
-     * A rank-2 {@code float64} tensor of a rectangular nested array, copied once.
-     *
-     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
-     */
-    default Tensor constant(double[][] data) {
-        return fromEncoded(JavaArrays.nested(data));
-    }
-
-    /**
-     * A rank-3 {@code float64} tensor of a rectangular nested array, copied once.
-     *
-     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
-     */
-    default Tensor constant(double[][][] data) {
-        return fromEncoded(JavaArrays.nested(data));
-    }
-
-    /**
-     * A rank-4 {@code float64} tensor of a rectangular nested array, copied once.
-     *
-     * @throws ShapeMismatchException if the array is ragged, naming the first short or long row
-     */
-    default Tensor constant(double[][][][] data) {
-        return fromEncoded(JavaArrays.nested(data));
-    }
-
-    private Tensor fromEncoded(JavaArrays.Encoded encoded) {
-        // The buffer is new and seen by no one else, so wrapping it (when the backend can) is safe.
-        return fromBuffer(encoded.buffer(), encoded.dtype(), encoded.shape(), CopyPolicy.IF_NEEDED);
-    }
-
-    // ---- eager operations ----
+    // ---- dense operations (forwards to apply) ----
 
     /** {@code a + b}, broadcast. */
-    Tensor add(Tensor a, Tensor b);
+    default Tensor add(Tensor a, Tensor b) {
+        return apply(Operations.ADD, Attributes.NONE, a, b);
+    }
 
     /** {@code a + scalar}. */
-    Tensor add(Tensor a, Number scalar);
+    default Tensor add(Tensor a, Number scalar) {
+        return apply(Operations.ADD, a, scalar);
+    }
 
     /** {@code a - b}, broadcast. */
-    Tensor subtract(Tensor a, Tensor b);
+    default Tensor subtract(Tensor a, Tensor b) {
+        return apply(Operations.SUBTRACT, Attributes.NONE, a, b);
+    }
 
     /** {@code a - scalar}. */
-    Tensor subtract(Tensor a, Number scalar);
+    default Tensor subtract(Tensor a, Number scalar) {
+        return apply(Operations.SUBTRACT, a, scalar);
+    }
 
     /** {@code a * b} elementwise, broadcast. */
-    Tensor multiply(Tensor a, Tensor b);
+    default Tensor multiply(Tensor a, Tensor b) {
+        return apply(Operations.MULTIPLY, Attributes.NONE, a, b);
+    }
 
     /** {@code a * scalar}. */
-    Tensor multiply(Tensor a, Number scalar);
+    default Tensor multiply(Tensor a, Number scalar) {
+        return apply(Operations.MULTIPLY, a, scalar);
+    }
 
-    /** {@code a / b} elementwise, broadcast. */
-    Tensor divide(Tensor a, Tensor b);
+    /** {@code a / b} elementwise, broadcast; see {@link Operations#DIVIDE}. */
+    default Tensor divide(Tensor a, Tensor b) {
+        return apply(Operations.DIVIDE, Attributes.NONE, a, b);
+    }
 
     /** {@code a / scalar}. */
-    Tensor divide(Tensor a, Number scalar);
+    default Tensor divide(Tensor a, Number scalar) {
+        return apply(Operations.DIVIDE, a, scalar);
+    }
 
     /**
      * The matrix product of rank-2 tensors {@code [m, k] x [k, n] -> [m, n]}.
      *
      * @throws ShapeMismatchException if either is not rank 2 or the inner dimensions differ
      */
-    Tensor matmul(Tensor a, Tensor b);
+    default Tensor matmul(Tensor a, Tensor b) {
+        return apply(Operations.MATMUL, Attributes.NONE, a, b);
+    }
 
     /**
      * A view of {@code a} with new dimensions and the same elements in row-major order; it shares
-     * {@code a}'s memory and keeps it alive. One dimension may be {@code -1}, inferred from the
-     * others.
+     * {@code a}'s memory and keeps it alive. One dimension may be {@code -1}, inferred from the others.
      *
      * @throws ShapeMismatchException if the element counts differ
      */
-    Tensor reshape(Tensor a, long... dims);
-
-    /**
-     * {@code a}'s elements converted to {@code dtype}: floating to integer truncates toward zero,
-     * any to {@code bool} is {@code value != 0}. Always a new tensor, even for the same dtype.
-     */
-    Tensor cast(Tensor a, DType dtype);
-
-    // ---- sparse ----
-
-    /**
-     * A COO sparse tensor from {@code indices} ({@code int64 [nnz, rank]}) and {@code values}
-     * ({@code [nnz]}) tensors of this backend. The sparse tensor holds references to their memory
-     * (no copy); the caller may close them. Indices are validated: each must lie in
-     * {@code denseShape}. Duplicates and any order are allowed; {@link SparseTensor#isCanonical()}
-     * says whether they are sorted without duplicates.
-     *
-     * @throws DTypeMismatchException if {@code indices} is not int64
-     * @throws ShapeMismatchException if the shapes do not fit each other or {@code denseShape}'s rank
-     * @throws IndexOutOfBoundsException naming the first index outside {@code denseShape}, its position and value
-     */
-    SparseTensor sparseCoo(Tensor indices, Tensor values, Shape denseShape);
-
-    /**
-     * A rank-2 sparse tensor from CSR parts: {@code indptr} ({@code int64 [rows + 1]}, starting at 0,
-     * non-decreasing, ending at nnz), {@code columns} ({@code int64 [nnz]}) and {@code values}. Stored
-     * as COO: the row indices are expanded (a copy); the values are shared.
-     *
-     * @throws IllegalArgumentException naming the first inconsistent {@code indptr} entry
-     * @throws IndexOutOfBoundsException naming the first column outside the dense shape
-     */
-    SparseTensor sparseCsr(Tensor indptr, Tensor columns, Tensor values, Shape denseShape);
-
-    /** A COO float32 sparse tensor; {@code indices[i]} is the index of {@code values[i]}. */
-    default SparseTensor sparseCoo(long[][] indices, float[] values, long... denseShape) {
-        return sparseFromArrays(indices, constant(values), denseShape);
+    default Tensor reshape(Tensor a, long... dims) {
+        return apply(Operations.RESHAPE, Attributes.of(Attribute.DIMS, dims), a);
     }
 
-    /** A COO float64 sparse tensor; {@code indices[i]} is the index of {@code values[i]}. */
-    default SparseTensor sparseCoo(long[][] indices, double[] values, long... denseShape) {
-        return sparseFromArrays(indices, constant(values), denseShape);
+    /** {@code a}'s elements converted to {@code dtype}; see {@link Operations#CAST}. Always a new tensor. */
+    default Tensor cast(Tensor a, DType dtype) {
+        return apply(Operations.CAST, Attributes.of(Attribute.DTYPE, dtype), a);
     }
 
-    /** A COO int32 sparse tensor; {@code indices[i]} is the index of {@code values[i]}. */
-    default SparseTensor sparseCoo(long[][] indices, int[] values, long... denseShape) {
-        return sparseFromArrays(indices, constant(values), denseShape);
-    }
-
-    /** A COO int64 sparse tensor; {@code indices[i]} is the index of {@code values[i]}. */
-    default SparseTensor sparseCoo(long[][] indices, long[] values, long... denseShape) {
-        return sparseFromArrays(indices, constant(values), denseShape);
-    }
-
-    /** A float32 CSR sparse tensor of {@code rows x columns}, as SciPy's {@code csr_matrix((data, indices, indptr))}. */
-    default SparseTensor sparseCsr(long[] indptr, long[] columnIndices, float[] values, long rows, long columns) {
-        try (Tensor p = constant(indptr); Tensor c = constant(columnIndices); Tensor v = constant(values)) {
-            return sparseCsr(p, c, v, Shape.of(rows, columns));
-        }
-    }
-
-    /** A float64 CSR sparse tensor of {@code rows x columns}. */
-    default SparseTensor sparseCsr(long[] indptr, long[] columnIndices, double[] values, long rows, long columns) {
-        try (Tensor p = constant(indptr); Tensor c = constant(columnIndices); Tensor v = constant(values)) {
-            return sparseCsr(p, c, v, Shape.of(rows, columns));
-        }
-    }
-
-    private SparseTensor sparseFromArrays(long[][] indices, Tensor values, long[] denseShape) {
-        try (values; Tensor index = constant(JavaArrays.indexRows(indices, denseShape), indices.length,
-                denseShape.length)) {
-            return sparseCoo(index, values, Shape.of(denseShape));
-        }
-    }
+    // ---- sparse operations (forwards to apply) ----
 
     /** A sparse tensor of the non-zero elements of {@code dense}, in canonical order. */
-    SparseTensor toSparse(Tensor dense);
+    default SparseTensor toSparse(Tensor dense) {
+        return applySparse(Operations.TO_SPARSE, Attributes.NONE, dense);
+    }
 
     /**
      * The dense form of {@code a}, duplicates summed, if it has at most {@code maxElements} elements.
      *
      * @throws DenseSizeLimitException if the dense shape has more elements than {@code maxElements}
      */
-    Tensor toDense(SparseTensor a, long maxElements);
+    default Tensor toDense(SparseTensor a, long maxElements) {
+        return apply(Operations.TO_DENSE, Attributes.of(Attribute.MAX_ELEMENTS, maxElements), a);
+    }
 
     /** {@code a} sorted in row-major order with duplicates summed: canonical. */
-    SparseTensor coalesce(SparseTensor a);
+    default SparseTensor coalesce(SparseTensor a) {
+        return applySparse(Operations.COALESCE, Attributes.NONE, a);
+    }
 
     /**
      * Sparse {@code [m, k]} times dense {@code [k, n]}: a dense {@code [m, n]} result, computed in time
      * linear in {@code nnz x n}.
      */
-    Tensor matmul(SparseTensor a, Tensor b);
+    default Tensor matmul(SparseTensor a, Tensor b) {
+        return apply(Operations.SPARSE_MATMUL, Attributes.NONE, a, b);
+    }
 
     /** {@code a + b} for sparse tensors of one dense shape: a canonical sparse result. */
-    SparseTensor add(SparseTensor a, SparseTensor b);
+    default SparseTensor add(SparseTensor a, SparseTensor b) {
+        return applySparse(Operations.SPARSE_ADD, Attributes.NONE, a, b);
+    }
 
     /** {@code a * scalar}: same indices (shared), scaled values. */
-    SparseTensor multiply(SparseTensor a, Number scalar);
+    default SparseTensor multiply(SparseTensor a, Number scalar) {
+        try (Tensor b = scalarOperand(Operations.SPARSE_MULTIPLY, a.dtype(), scalar)) {
+            return applySparse(Operations.SPARSE_MULTIPLY, Attributes.NONE, a, b);
+        }
+    }
 
     /** The transpose of a rank-2 sparse tensor, sorted in row-major order. */
-    SparseTensor transpose(SparseTensor a);
+    default SparseTensor transpose(SparseTensor a) {
+        return applySparse(Operations.SPARSE_TRANSPOSE, Attributes.NONE, a);
+    }
 
     /** The sum along {@code axis}: a dense tensor of the dense shape without that axis. */
-    Tensor sum(SparseTensor a, int axis);
-
-    // ---- graphs ----
-
-    /** A new, empty graph whose sessions run on this backend. The caller closes it. */
-    Graph newGraph();
-
-    /**
-     * A tensor of any rectangular Java primitive array of rank 1 to 4 ({@code boolean} to
-     * {@code double}), as TensorFlow's {@code constant(list)}: {@code constantOf(new int[][] {{1, 2}})}.
-     *
-     * @throws IllegalArgumentException if {@code javaArray} is not a primitive array
-     * @throws ShapeMismatchException if it is ragged
-     */
-    default Tensor constantOf(Object javaArray) {
-        return fromEncoded(JavaArrays.nested(javaArray));
+    default Tensor sum(SparseTensor a, int axis) {
+        return apply(Operations.SPARSE_SUM, Attributes.of(Attribute.AXIS, axis), a);
     }
 }

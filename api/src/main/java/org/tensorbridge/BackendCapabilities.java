@@ -2,12 +2,17 @@ package org.tensorbridge;
 
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.tensorbridge.op.Operation;
 
 /**
- * What a backend declares it can do. The conformance kit checks every declaration against
- * behaviour: a backend that says it shares must alias, one that says it cannot must copy.
+ * What a backend can do: share host memory, wrap host buffers, hold dtypes and run operations. The
+ * conformance kit checks every declaration against behaviour: a backend that says it shares must alias,
+ * one that says it cannot must copy, and an operation it lists must run. Backends built on the spi
+ * derive these from what they supply (a sharing hook, kernels), so they cannot disagree with it.
  *
  * <p>Immutable and thread-safe. Build with {@link #builder()}.
  */
@@ -16,12 +21,16 @@ public final class BackendCapabilities {
     private final boolean sharesWritable;
     private final boolean wrapsHostBuffers;
     private final Set<DType> supportedDTypes;
+    private final Map<Operation, Set<DType>> operations;
 
     private BackendCapabilities(Builder b) {
         this.sharesHostMemory = b.sharesHostMemory;
         this.sharesWritable = b.sharesWritable;
         this.wrapsHostBuffers = b.wrapsHostBuffers;
         this.supportedDTypes = Collections.unmodifiableSet(EnumSet.copyOf(b.supportedDTypes));
+        Map<Operation, Set<DType>> ops = new LinkedHashMap<>();
+        b.operations.forEach((op, dtypes) -> ops.put(op, Collections.unmodifiableSet(EnumSet.copyOf(dtypes))));
+        this.operations = Collections.unmodifiableMap(ops);
     }
 
     /** A builder with every capability off and no dtypes. */
@@ -54,10 +63,34 @@ public final class BackendCapabilities {
         return supportedDTypes.contains(dtype);
     }
 
+    /** The operations the backend has kernels for, on at least one dtype. */
+    public Set<Operation> operations() {
+        return operations.keySet();
+    }
+
+    /** True if the backend runs {@code operation} on at least one dtype. */
+    public boolean supports(Operation operation) {
+        return operations.containsKey(operation);
+    }
+
+    /**
+     * True if the backend runs {@code operation} with inputs of {@code dtype} (the values' dtype for
+     * sparse inputs; the source dtype for a cast).
+     */
+    public boolean supports(Operation operation, DType dtype) {
+        Set<DType> dtypes = operations.get(operation);
+        return dtypes != null && dtypes.contains(dtype);
+    }
+
+    /** The input dtypes {@code operation} runs on; empty if the backend lacks it. */
+    public Set<DType> dtypesOf(Operation operation) {
+        return operations.getOrDefault(operation, Set.of());
+    }
+
     @Override
     public String toString() {
         return "sharesHostMemory=" + sharesHostMemory + ", sharesWritable=" + sharesWritable + ", wrapsHostBuffers="
-                + wrapsHostBuffers + ", dtypes=" + supportedDTypes;
+                + wrapsHostBuffers + ", dtypes=" + supportedDTypes + ", operations=" + operations.keySet();
     }
 
     /** Builds {@link BackendCapabilities}. Not thread-safe. */
@@ -66,8 +99,19 @@ public final class BackendCapabilities {
         private boolean sharesWritable;
         private boolean wrapsHostBuffers;
         private final Set<DType> supportedDTypes = EnumSet.noneOf(DType.class);
+        private final Map<Operation, Set<DType>> operations = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /** Declares that {@code operation} runs on inputs of {@code dtypes} (added to earlier ones). */
+        public Builder operation(Operation operation, Set<DType> dtypes) {
+            Objects.requireNonNull(operation, "operation");
+            Objects.requireNonNull(dtypes, "dtypes");
+            if (!dtypes.isEmpty()) {
+                operations.computeIfAbsent(operation, op -> EnumSet.noneOf(DType.class)).addAll(dtypes);
+            }
+            return this;
         }
 
         /** Declares that host views alias tensor memory. */

@@ -1,8 +1,14 @@
 package org.tensorbridge;
 
+import org.tensorbridge.op.Attribute;
+import org.tensorbridge.op.Attributes;
+import org.tensorbridge.op.Operation;
+import org.tensorbridge.op.Operations;
+
 /**
  * A graph of symbolic operations on one {@link Backend}: placeholders, constants, and the same
- * dense and sparse operations as eager mode. Build it, then run it with a {@link Session}; the same
+ * dense and sparse operations as eager mode, each a node of an {@link Operation} added by
+ * {@link #apply} (the named methods forward to it). Build it, then run it with a {@link Session}; the same
  * program gives the same values eagerly and through a session.
  *
  * <p>Operations check dtypes and known shapes when the node is added (a mismatch fails here, not at
@@ -34,62 +40,124 @@ public interface Graph extends AutoCloseable {
     /** A rank-0 constant. */
     Symbol scalar(DType dtype, Number value);
 
+    /**
+     * A node of {@code operation} on {@code inputs} (nodes of this graph, dense or sparse as the
+     * operation's inputs are), for an operation whose result is dense. Dtypes and known dimensions are
+     * checked now by the operation's rules; unknown ones when the graph runs.
+     */
+    Symbol apply(Operation operation, Attributes attributes, Node... inputs);
+
+    /** {@link #apply} for an operation whose result is sparse. */
+    SparseSymbol applySparse(Operation operation, Attributes attributes, Node... inputs);
+
+    /** A binary elementwise {@code operation} with a scalar constant second operand of {@code a}'s dtype. */
+    default Symbol apply(Operation operation, Symbol a, Number scalar) {
+        return apply(operation, Attributes.NONE, a, scalarOperand(operation, a.dtype(), scalar));
+    }
+
+    private Symbol scalarOperand(Operation operation, DType dtype, Number scalar) {
+        try {
+            return scalar(dtype, scalar);
+        } catch (DTypeMismatchException e) {
+            throw new DTypeMismatchException(operation.name() + "(a, scalar): the scalar " + e.getMessage(), e);
+        }
+    }
+
     /** {@code a + b}, broadcast. */
-    Symbol add(Symbol a, Symbol b);
+    default Symbol add(Symbol a, Symbol b) {
+        return apply(Operations.ADD, Attributes.NONE, a, b);
+    }
 
     /** {@code a + scalar}. */
-    Symbol add(Symbol a, Number scalar);
+    default Symbol add(Symbol a, Number scalar) {
+        return apply(Operations.ADD, a, scalar);
+    }
 
     /** {@code a - b}, broadcast. */
-    Symbol subtract(Symbol a, Symbol b);
+    default Symbol subtract(Symbol a, Symbol b) {
+        return apply(Operations.SUBTRACT, Attributes.NONE, a, b);
+    }
 
     /** {@code a - scalar}. */
-    Symbol subtract(Symbol a, Number scalar);
+    default Symbol subtract(Symbol a, Number scalar) {
+        return apply(Operations.SUBTRACT, a, scalar);
+    }
 
     /** {@code a * b}, broadcast. */
-    Symbol multiply(Symbol a, Symbol b);
+    default Symbol multiply(Symbol a, Symbol b) {
+        return apply(Operations.MULTIPLY, Attributes.NONE, a, b);
+    }
 
     /** {@code a * scalar}. */
-    Symbol multiply(Symbol a, Number scalar);
+    default Symbol multiply(Symbol a, Number scalar) {
+        return apply(Operations.MULTIPLY, a, scalar);
+    }
 
     /** {@code a / b}, broadcast. */
-    Symbol divide(Symbol a, Symbol b);
+    default Symbol divide(Symbol a, Symbol b) {
+        return apply(Operations.DIVIDE, Attributes.NONE, a, b);
+    }
 
     /** {@code a / scalar}. */
-    Symbol divide(Symbol a, Number scalar);
+    default Symbol divide(Symbol a, Number scalar) {
+        return apply(Operations.DIVIDE, a, scalar);
+    }
 
     /** Matrix product of rank-2 symbols. */
-    Symbol matmul(Symbol a, Symbol b);
+    default Symbol matmul(Symbol a, Symbol b) {
+        return apply(Operations.MATMUL, Attributes.NONE, a, b);
+    }
 
     /** A reshape; one dimension may be {@code -1}. */
-    Symbol reshape(Symbol a, long... dims);
+    default Symbol reshape(Symbol a, long... dims) {
+        return apply(Operations.RESHAPE, Attributes.of(Attribute.DIMS, dims), a);
+    }
 
     /** Elements converted to {@code dtype}. */
-    Symbol cast(Symbol a, DType dtype);
+    default Symbol cast(Symbol a, DType dtype) {
+        return apply(Operations.CAST, Attributes.of(Attribute.DTYPE, dtype), a);
+    }
 
     /** Non-zero elements of a dense symbol as a sparse one. */
-    SparseSymbol toSparse(Symbol dense);
+    default SparseSymbol toSparse(Symbol dense) {
+        return applySparse(Operations.TO_SPARSE, Attributes.NONE, dense);
+    }
 
     /** The dense form, refused at run time past {@code maxElements}. */
-    Symbol toDense(SparseSymbol a, long maxElements);
+    default Symbol toDense(SparseSymbol a, long maxElements) {
+        return apply(Operations.TO_DENSE, Attributes.of(Attribute.MAX_ELEMENTS, maxElements), a);
+    }
 
     /** Sorted, duplicates summed. */
-    SparseSymbol coalesce(SparseSymbol a);
+    default SparseSymbol coalesce(SparseSymbol a) {
+        return applySparse(Operations.COALESCE, Attributes.NONE, a);
+    }
 
     /** Sparse times dense: a dense result. */
-    Symbol matmul(SparseSymbol a, Symbol b);
+    default Symbol matmul(SparseSymbol a, Symbol b) {
+        return apply(Operations.SPARSE_MATMUL, Attributes.NONE, a, b);
+    }
 
     /** Sparse plus sparse. */
-    SparseSymbol add(SparseSymbol a, SparseSymbol b);
+    default SparseSymbol add(SparseSymbol a, SparseSymbol b) {
+        return applySparse(Operations.SPARSE_ADD, Attributes.NONE, a, b);
+    }
 
     /** Sparse times a scalar. */
-    SparseSymbol multiply(SparseSymbol a, Number scalar);
+    default SparseSymbol multiply(SparseSymbol a, Number scalar) {
+        return applySparse(Operations.SPARSE_MULTIPLY, Attributes.NONE, a,
+                scalarOperand(Operations.SPARSE_MULTIPLY, a.dtype(), scalar));
+    }
 
     /** Transpose of a rank-2 sparse symbol. */
-    SparseSymbol transpose(SparseSymbol a);
+    default SparseSymbol transpose(SparseSymbol a) {
+        return applySparse(Operations.SPARSE_TRANSPOSE, Attributes.NONE, a);
+    }
 
     /** Dense sum along {@code axis}. */
-    Symbol sum(SparseSymbol a, int axis);
+    default Symbol sum(SparseSymbol a, int axis) {
+        return apply(Operations.SPARSE_SUM, Attributes.of(Attribute.AXIS, axis), a);
+    }
 
     /** A session that runs this graph. The caller closes it. */
     Session newSession();

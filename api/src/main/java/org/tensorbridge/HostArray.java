@@ -143,25 +143,58 @@ public interface HostArray extends AutoCloseable {
     void copyTo(double[] destination);
 
     /** A new {@code boolean[]} of a {@code bool} array's elements. */
-    boolean[] toBooleanArray();
+    default boolean[] toBooleanArray() {
+        boolean[] out = new boolean[elementCountOfArray()];
+        copyTo(out);
+        return out;
+    }
 
     /** A new {@code byte[]} of an {@code int8} or {@code uint8} array's elements. */
-    byte[] toByteArray();
+    default byte[] toByteArray() {
+        byte[] out = new byte[elementCountOfArray()];
+        copyTo(out);
+        return out;
+    }
 
     /** A new {@code short[]} of an {@code int16} array's elements. */
-    short[] toShortArray();
+    default short[] toShortArray() {
+        short[] out = new short[elementCountOfArray()];
+        copyTo(out);
+        return out;
+    }
 
     /** A new {@code int[]} of an {@code int32} array's elements. */
-    int[] toIntArray();
+    default int[] toIntArray() {
+        int[] out = new int[elementCountOfArray()];
+        copyTo(out);
+        return out;
+    }
 
     /** A new {@code long[]} of an {@code int64} array's elements. */
-    long[] toLongArray();
+    default long[] toLongArray() {
+        long[] out = new long[elementCountOfArray()];
+        copyTo(out);
+        return out;
+    }
 
     /** A new {@code float[]} of a {@code float32}, {@code float16} or {@code bfloat16} array's elements. */
-    float[] toFloatArray();
+    default float[] toFloatArray() {
+        float[] out = new float[elementCountOfArray()];
+        copyTo(out);
+        return out;
+    }
 
     /** A new {@code double[]} of a {@code float64} array's elements. */
-    double[] toDoubleArray();
+    default double[] toDoubleArray() {
+        double[] out = new double[elementCountOfArray()];
+        copyTo(out);
+        return out;
+    }
+
+    private int elementCountOfArray() {
+        // Host arrays hold at most 2 GiB, so the count fits an int for every dtype.
+        return Math.toIntExact(shape().elementCount());
+    }
 
     /** Every element of any dtype converted to {@code double}, as {@link #getAsDouble} does. */
     double[] convertToDoubleArray();
@@ -170,7 +203,11 @@ public interface HostArray extends AutoCloseable {
      * The elements as nested lists, the way NumPy prints a list: {@code [[2, 6], [12, 20]]}; a
      * scalar prints as its value. Floating-point values print as Java's shortest representation.
      */
-    String formatValues();
+    default String formatValues() {
+        StringBuilder text = new StringBuilder();
+        ValueFormat.appendAxis(this, text, new long[shape().rank()], 0);
+        return text.toString();
+    }
 
     /** True once {@link #close()} has run. */
     boolean isClosed();

@@ -23,10 +23,7 @@ package org.tensorbridge;
  *
  * <p>Thread-safe in the same way as {@link Tensor}.
  */
-public interface SparseTensor extends AutoCloseable {
-    /** Element type of the values. */
-    DType dtype();
-
+public non-sealed interface SparseTensor extends AnyTensor {
     /** The shape of the dense tensor this one stands for. */
     Shape denseShape();
 
@@ -35,12 +32,6 @@ public interface SparseTensor extends AutoCloseable {
 
     /** True if indices are row-major sorted without duplicates. */
     boolean isCanonical();
-
-    /** Where the tensor's memory lives. */
-    Device device();
-
-    /** The backend that made it. */
-    Backend backend();
 
     /** {@code toSparseValue(CopyPolicy.IF_NEEDED, Access.READ_ONLY)}. */
     default SparseValue toSparseValue() {
@@ -94,11 +85,4 @@ public interface SparseTensor extends AutoCloseable {
     default Tensor sum(int axis) {
         return backend().sum(this, axis);
     }
-
-    /** True once {@link #close()} has run. */
-    boolean isClosed();
-
-    /** Releases this tensor's references. Idempotent; never throws. */
-    @Override
-    void close();
 }

@@ -1,5 +1,10 @@
 package org.tensorbridge;
 
+import org.tensorbridge.op.Attribute;
+import org.tensorbridge.op.Attributes;
+import org.tensorbridge.op.Operation;
+import org.tensorbridge.op.Operations;
+
 /**
  * A dense, concrete tensor held by a {@link Backend}: a dtype, a shape and memory on the backend's
  * {@link #device()}.
@@ -31,18 +36,9 @@ package org.tensorbridge;
  * threads; a concurrent {@code close()} makes other calls either complete normally or throw
  * {@link ClosedResourceException}, never crash.
  */
-public interface Tensor extends AutoCloseable {
-    /** Element type. */
-    DType dtype();
-
+public non-sealed interface Tensor extends AnyTensor {
     /** Dimensions. */
     Shape shape();
-
-    /** Where the tensor's memory lives. */
-    Device device();
-
-    /** The backend that made this tensor and runs its operations. */
-    Backend backend();
 
     /** {@code toHost(CopyPolicy.IF_NEEDED, Access.READ_ONLY)}. */
     default HostArray toHost() {
@@ -63,67 +59,168 @@ public interface Tensor extends AutoCloseable {
      */
     HostArray toHost(CopyPolicy policy, Access access);
 
-    /** True once {@link #close()} has run. */
-    boolean isClosed();
-
-    /** Releases this tensor's reference to its memory. Idempotent; never throws. */
-    @Override
-    void close();
-
     // ---- eager operations, run at once by this tensor's backend; the caller closes each result ----
 
-    /** {@code backend().add(this, other)}. */
+    /** Runs {@code operation} on this tensor and {@code others}: {@code backend().apply(...)}. */
+    default Tensor apply(Operation operation, Attributes attributes, AnyTensor... others) {
+        AnyTensor[] inputs = new AnyTensor[others.length + 1];
+        inputs[0] = this;
+        System.arraycopy(others, 0, inputs, 1, others.length);
+        return backend().apply(operation, attributes, inputs);
+    }
+
+    /** {@code this + other}, broadcast. */
     default Tensor add(Tensor other) {
-        return backend().add(this, other);
+        return apply(Operations.ADD, Attributes.NONE, other);
     }
 
-    /** {@code backend().add(this, scalar)}. */
+    /** {@code this + scalar}. */
     default Tensor add(Number scalar) {
-        return backend().add(this, scalar);
+        return backend().apply(Operations.ADD, this, scalar);
     }
 
-    /** {@code backend().subtract(this, other)}. */
+    /** {@code this - other}, broadcast. */
     default Tensor subtract(Tensor other) {
-        return backend().subtract(this, other);
+        return apply(Operations.SUBTRACT, Attributes.NONE, other);
     }
 
-    /** {@code backend().subtract(this, scalar)}. */
+    /** {@code this - scalar}. */
     default Tensor subtract(Number scalar) {
-        return backend().subtract(this, scalar);
+        return backend().apply(Operations.SUBTRACT, this, scalar);
     }
 
-    /** {@code backend().multiply(this, other)}. */
+    /** {@code this * other} elementwise, broadcast. */
     default Tensor multiply(Tensor other) {
-        return backend().multiply(this, other);
+        return apply(Operations.MULTIPLY, Attributes.NONE, other);
     }
 
-    /** {@code backend().multiply(this, scalar)}. */
+    /** {@code this * scalar}. */
     default Tensor multiply(Number scalar) {
-        return backend().multiply(this, scalar);
+        return backend().apply(Operations.MULTIPLY, this, scalar);
     }
 
-    /** {@code backend().divide(this, other)}. */
+    /** {@code this / other} elementwise, broadcast; see {@link Operations#DIVIDE}. */
     default Tensor divide(Tensor other) {
-        return backend().divide(this, other);
+        return apply(Operations.DIVIDE, Attributes.NONE, other);
     }
 
-    /** {@code backend().divide(this, scalar)}. */
+    /** {@code this / scalar}. */
     default Tensor divide(Number scalar) {
-        return backend().divide(this, scalar);
+        return backend().apply(Operations.DIVIDE, this, scalar);
     }
 
-    /** {@code backend().matmul(this, other)}. */
+    /** The elementwise larger value; see {@link Operations#MAXIMUM}. */
+    default Tensor maximum(Tensor other) {
+        return apply(Operations.MAXIMUM, Attributes.NONE, other);
+    }
+
+    /** The elementwise smaller value; see {@link Operations#MINIMUM}. */
+    default Tensor minimum(Tensor other) {
+        return apply(Operations.MINIMUM, Attributes.NONE, other);
+    }
+
+    /** {@code this} to the power {@code exponent}, elementwise; see {@link Operations#POW}. */
+    default Tensor pow(Tensor exponent) {
+        return apply(Operations.POW, Attributes.NONE, exponent);
+    }
+
+    /** {@code this} to the power {@code exponent}. */
+    default Tensor pow(Number exponent) {
+        return backend().apply(Operations.POW, this, exponent);
+    }
+
+    /** {@code -this}; see {@link Operations#NEG}. */
+    default Tensor neg() {
+        return apply(Operations.NEG, Attributes.NONE);
+    }
+
+    /** {@code |this|}; see {@link Operations#ABS}. */
+    default Tensor abs() {
+        return apply(Operations.ABS, Attributes.NONE);
+    }
+
+    /** {@code e^this}; see {@link Operations#EXP}. */
+    default Tensor exp() {
+        return apply(Operations.EXP, Attributes.NONE);
+    }
+
+    /** The natural logarithm; see {@link Operations#LOG}. */
+    default Tensor log() {
+        return apply(Operations.LOG, Attributes.NONE);
+    }
+
+    /** The square root; see {@link Operations#SQRT}. */
+    default Tensor sqrt() {
+        return apply(Operations.SQRT, Attributes.NONE);
+    }
+
+    /** The hyperbolic tangent; see {@link Operations#TANH}. */
+    default Tensor tanh() {
+        return apply(Operations.TANH, Attributes.NONE);
+    }
+
+    /** The matrix product {@code [m, k] x [k, n]}. */
     default Tensor matmul(Tensor other) {
-        return backend().matmul(this, other);
+        return apply(Operations.MATMUL, Attributes.NONE, other);
     }
 
-    /** {@code backend().reshape(this, dims)}: a view that shares this tensor's memory. */
+    /** A view with new dimensions that shares this tensor's memory; one may be {@code -1}. */
     default Tensor reshape(long... dims) {
-        return backend().reshape(this, dims);
+        return apply(Operations.RESHAPE, Attributes.of(Attribute.DIMS, dims));
     }
 
-    /** {@code backend().cast(this, dtype)}. */
+    /** The elements converted to {@code dtype}; see {@link Operations#CAST}. */
     default Tensor cast(DType dtype) {
-        return backend().cast(this, dtype);
+        return apply(Operations.CAST, Attributes.of(Attribute.DTYPE, dtype));
+    }
+
+    /** The axes reordered: axis {@code i} of the result is axis {@code permutation[i]} of this; none reverses them. */
+    default Tensor transpose(int... permutation) {
+        return apply(Operations.TRANSPOSE, permutation.length == 0 ? Attributes.NONE
+                : Attributes.of(Attribute.PERMUTATION, permutation));
+    }
+
+    /** The sum over {@code axes} (every axis when none are given), reduced axes removed. */
+    default Tensor sum(int... axes) {
+        return reduce(Operations.SUM, axes, false);
+    }
+
+    /** The sum over {@code axes} (every axis when empty), reduced axes kept as size 1 if {@code keepDims}. */
+    default Tensor sum(int[] axes, boolean keepDims) {
+        return reduce(Operations.SUM, axes, keepDims);
+    }
+
+    /** The mean over {@code axes} (every axis when none are given); floating point only. */
+    default Tensor mean(int... axes) {
+        return reduce(Operations.MEAN, axes, false);
+    }
+
+    /** The mean over {@code axes}, reduced axes kept as size 1 if {@code keepDims}. */
+    default Tensor mean(int[] axes, boolean keepDims) {
+        return reduce(Operations.MEAN, axes, keepDims);
+    }
+
+    /** The largest element over {@code axes} (every axis when none are given). */
+    default Tensor max(int... axes) {
+        return reduce(Operations.MAX, axes, false);
+    }
+
+    /** The largest element over {@code axes}, reduced axes kept as size 1 if {@code keepDims}. */
+    default Tensor max(int[] axes, boolean keepDims) {
+        return reduce(Operations.MAX, axes, keepDims);
+    }
+
+    /** The smallest element over {@code axes} (every axis when none are given). */
+    default Tensor min(int... axes) {
+        return reduce(Operations.MIN, axes, false);
+    }
+
+    /** The smallest element over {@code axes}, reduced axes kept as size 1 if {@code keepDims}. */
+    default Tensor min(int[] axes, boolean keepDims) {
+        return reduce(Operations.MIN, axes, keepDims);
+    }
+
+    private Tensor reduce(Operation reduction, int[] axes, boolean keepDims) {
+        return apply(reduction, Attributes.of(Attribute.AXES, axes, Attribute.KEEP_DIMS, keepDims));
     }
 }

@@ -2,6 +2,8 @@ package org.tensorbridge;
 
 import java.nio.ByteBuffer;
 import java.util.EnumSet;
+import org.tensorbridge.op.Attributes;
+import org.tensorbridge.op.Operation;
 
 /**
  * The least a {@link Backend} can be for discovery tests: a name, a device and capabilities; every
@@ -31,82 +33,18 @@ public final class FakeBackend implements Backend {
     }
 
     @Override
-    public Tensor fromBuffer(ByteBuffer data, DType dtype, Shape shape, CopyPolicy policy) {
-        throw unsupported();
-    }
-
-    @Override
-    public Tensor zeros(DType dtype, Shape shape) {
-        throw unsupported();
-    }
-
-    @Override
-    public Tensor ones(DType dtype, Shape shape) {
-        throw unsupported();
-    }
-
-    @Override
     public Tensor fill(DType dtype, Shape shape, Number value) {
         throw unsupported();
     }
 
     @Override
-    public Tensor add(Tensor a, Tensor b) {
+    public Tensor apply(Operation operation, Attributes attributes, AnyTensor... inputs) {
         throw unsupported();
     }
 
     @Override
-    public Tensor add(Tensor a, Number scalar) {
+    public SparseTensor applySparse(Operation operation, Attributes attributes, AnyTensor... inputs) {
         throw unsupported();
-    }
-
-    @Override
-    public Tensor subtract(Tensor a, Tensor b) {
-        throw unsupported();
-    }
-
-    @Override
-    public Tensor subtract(Tensor a, Number scalar) {
-        throw unsupported();
-    }
-
-    @Override
-    public Tensor multiply(Tensor a, Tensor b) {
-        throw unsupported();
-    }
-
-    @Override
-    public Tensor multiply(Tensor a, Number scalar) {
-        throw unsupported();
-    }
-
-    @Override
-    public Tensor divide(Tensor a, Tensor b) {
-        throw unsupported();
-    }
-
-    @Override
-    public Tensor divide(Tensor a, Number scalar) {
-        throw unsupported();
-    }
-
-    @Override
-    public Tensor matmul(Tensor a, Tensor b) {
-        throw unsupported();
-    }
-
-    @Override
-    public Tensor reshape(Tensor a, long... dims) {
-        throw unsupported();
-    }
-
-    @Override
-    public Tensor cast(Tensor a, DType dtype) {
-        throw unsupported();
-    }
-
-    private UnsupportedOperationException unsupported() {
-        return new UnsupportedOperationException("the fake backend '" + name + "' has no tensors");
     }
 
     @Override
@@ -125,47 +63,11 @@ public final class FakeBackend implements Backend {
     }
 
     @Override
-    public SparseTensor toSparse(Tensor dense) {
-        throw unsupported();
-    }
-
-    @Override
-    public Tensor toDense(SparseTensor a, long maxElements) {
-        throw unsupported();
-    }
-
-    @Override
-    public SparseTensor coalesce(SparseTensor a) {
-        throw unsupported();
-    }
-
-    @Override
-    public Tensor matmul(SparseTensor a, Tensor b) {
-        throw unsupported();
-    }
-
-    @Override
-    public SparseTensor add(SparseTensor a, SparseTensor b) {
-        throw unsupported();
-    }
-
-    @Override
-    public SparseTensor multiply(SparseTensor a, Number scalar) {
-        throw unsupported();
-    }
-
-    @Override
-    public SparseTensor transpose(SparseTensor a) {
-        throw unsupported();
-    }
-
-    @Override
-    public Tensor sum(SparseTensor a, int axis) {
-        throw unsupported();
-    }
-
-    @Override
     public Graph newGraph() {
         throw unsupported();
+    }
+
+    private static UnsupportedOperationException unsupported() {
+        return new UnsupportedOperationException("FakeBackend has no tensors");
     }
 }

@@ -10,6 +10,8 @@ import org.tensorbridge.Device;
 import org.tensorbridge.Shape;
 import org.tensorbridge.SparseTensor;
 import org.tensorbridge.SparseValue;
+import org.tensorbridge.TensorScope;
+import org.tensorbridge.memory.Storage;
 
 /**
  * The {@link SparseTensor} of every backend built on {@link AbstractBackend}: one reference to an
@@ -24,8 +26,9 @@ final class BackendSparseTensor implements SparseTensor {
     private final long nnz;
     private final boolean canonical;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final TensorScope scope;
 
-    /** Takes over one reference to each storage. */
+    /** Takes over one reference to each storage; attaches to the thread's innermost open scope, if any. */
     BackendSparseTensor(AbstractBackend backend, Storage indices, Storage values, DType dtype, Shape denseShape,
             long nnz, boolean canonical) {
         this.backend = backend;
@@ -35,6 +38,7 @@ final class BackendSparseTensor implements SparseTensor {
         this.denseShape = denseShape;
         this.nnz = nnz;
         this.canonical = canonical;
+        this.scope = TensorScope.attachToCurrent(this);
     }
 
     @Override
@@ -73,12 +77,12 @@ final class BackendSparseTensor implements SparseTensor {
 
     @Override
     public SparseValue toSparseValue(CopyPolicy policy, Access access) {
-        return backend.toSparseValue(this, policy, access);
+        return backend.conversions().toSparseValue(this, policy, access);
     }
 
     /**
      * Both storages as a kernel operand, with a reference held on each for the caller, who releases
-     * them with {@link #unpin}.
+     * them (through {@link Pins}).
      */
     SparseOperand pin(String argument) {
         if (closed.get() || !indices.tryRetain()) {
@@ -97,11 +101,6 @@ final class BackendSparseTensor implements SparseTensor {
                 new Operand(values, dtype, Shape.of(nnz)), denseShape, canonical);
     }
 
-    static void unpin(SparseOperand operand) {
-        operand.indices().storage().release();
-        operand.values().storage().release();
-    }
-
     private ClosedResourceException closedException(String argument) {
         return new ClosedResourceException(argument + " (sparse " + dtype.displayName() + denseShape + ", nnz " + nnz
                 + " on " + backend.name() + ") is closed; keep it open until its last use");
@@ -117,6 +116,9 @@ final class BackendSparseTensor implements SparseTensor {
         if (closed.compareAndSet(false, true)) {
             indices.release();
             values.release();
+            if (scope != null) {
+                scope.forget(this);
+            }
         }
     }
 

@@ -10,11 +10,13 @@ import org.tensorbridge.Device;
 import org.tensorbridge.HostArray;
 import org.tensorbridge.Shape;
 import org.tensorbridge.Tensor;
+import org.tensorbridge.TensorScope;
+import org.tensorbridge.memory.Storage;
 
 /**
  * The {@link Tensor} of every backend built on {@link AbstractBackend}: a dtype, a shape and one
  * reference to a {@link Storage}. Conversions and operations are delegated to the backend, which
- * enforces the contract once for all backends.
+ * enforces the contract once for all backends. Thread-safe.
  */
 final class BackendTensor implements Tensor {
     private final AbstractBackend backend;
@@ -22,13 +24,18 @@ final class BackendTensor implements Tensor {
     private final DType dtype;
     private final Shape shape;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final TensorScope scope;
 
-    /** Takes over one reference to {@code storage}, released by {@link #close()}. */
+    /**
+     * Takes over one reference to {@code storage}, released by {@link #close()}; attaches to the calling
+     * thread's innermost open {@link TensorScope}, if any.
+     */
     BackendTensor(AbstractBackend backend, Storage storage, DType dtype, Shape shape) {
         this.backend = backend;
         this.storage = storage;
         this.dtype = dtype;
         this.shape = shape;
+        this.scope = TensorScope.attachToCurrent(this);
     }
 
     @Override
@@ -55,19 +62,14 @@ final class BackendTensor implements Tensor {
         return backend;
     }
 
-    /** True if the tensor's memory belongs to someone else, who is told when it is released. */
-    boolean wrapsForeignMemory() {
-        return storage instanceof HostStorage host && host.isForeign();
-    }
-
     @Override
     public HostArray toHost(CopyPolicy policy, Access access) {
-        return backend.toHost(this, policy, access);
+        return backend.conversions().toHost(this, policy, access);
     }
 
     /**
      * The tensor's memory as a kernel operand, with a reference held for the caller, who must
-     * release {@code operand.storage()} when done.
+     * release {@code operand.storage()} when done (through {@link Pins}).
      *
      * @throws ClosedResourceException if the tensor is closed, naming {@code argument}
      */
@@ -97,6 +99,9 @@ final class BackendTensor implements Tensor {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             storage.release();
+            if (scope != null) {
+                scope.forget(this);
+            }
         }
     }
 

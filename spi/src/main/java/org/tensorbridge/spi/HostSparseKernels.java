@@ -1,14 +1,21 @@
 package org.tensorbridge.spi;
 
 import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
 import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.EnumSet;
 import org.tensorbridge.DType;
 import org.tensorbridge.Shape;
+import org.tensorbridge.memory.ElementAccess;
+import org.tensorbridge.memory.HostStorage;
+import org.tensorbridge.memory.StableOrder;
+import org.tensorbridge.op.Attribute;
+import org.tensorbridge.op.Operations;
 
 /**
- * Sparse kernels over host memory, for any backend whose storage is {@link HostStorage}: the
- * defaults of {@link AbstractBackend}'s sparse operations. Indices are COO {@code int64 [nnz, rank]};
+ * Sparse kernels over host memory, for any backend whose storage is {@link HostStorage}: a backend
+ * includes {@link #registry()} in its kernels to support every sparse operation. Indices are COO
+ * {@code int64 [nnz, rank]};
  * an element's key is its row-major position in the dense shape, so sorting by key is canonical
  * order. Work is linear in nnz (plus a sort), never in the dense size, except where the result is
  * dense ({@code matmul}, {@code sum}, {@code toDense}).
@@ -19,18 +26,43 @@ public final class HostSparseKernels {
     private HostSparseKernels() {
     }
 
-    /** Allocates zeroed host memory for results. */
+    /** Allocates host memory for results. */
     public interface Allocator {
-        /** New zeroed memory with one reference. */
-        HostStorage allocate(long byteSize);
+        /** New memory for a {@code dtype} array of {@code shape}, one reference, contents unspecified. */
+        HostStorage allocate(DType dtype, Shape shape);
     }
 
+    /**
+     * Every sparse operation, for backends whose memory is {@link HostStorage}: coalesce, add,
+     * transpose, conversion from dense, sparse x dense, sum along an axis and densification.
+     */
+    public static KernelRegistry registry() {
+        EnumSet<DType> all = EnumSet.allOf(DType.class);
+        return KernelRegistry.builder()
+                .sparse(Operations.COALESCE, all, call -> coalesce(call.sparseInput(0), allocator(call)))
+                .sparse(Operations.SPARSE_ADD, all, call -> add(call.sparseInput(0), call.sparseInput(1),
+                        allocator(call)))
+                .sparse(Operations.SPARSE_TRANSPOSE, all, call -> transpose(call.sparseInput(0), allocator(call)))
+                .sparse(Operations.TO_SPARSE, all, call -> fromDense(call.input(0), allocator(call)))
+                .write(Operations.SPARSE_MATMUL, all, (call, result) -> matmul(call.sparseInput(0), call.input(1),
+                        result))
+                .write(Operations.SPARSE_SUM, all, (call, result) -> sum(call.sparseInput(0),
+                        call.attributes().get(Attribute.AXIS), result))
+                .write(Operations.TO_DENSE, all, (call, result) -> toDense(call.sparseInput(0), result))
+                .build();
+    }
+
+    private static Allocator allocator(KernelCall call) {
+        return (dtype, shape) -> (HostStorage) call.allocate(dtype, shape);
+    }
+
+    /** The operand's memory for the length of the kernel call, which holds its reference. */
     static ByteBuffer memory(Operand operand) {
-        return ((HostStorage) operand.storage()).buffer();
+        return ((HostStorage) operand.storage()).transientBuffer();
     }
 
-    /** Row-major positions of every stored element. */
-    static long[] keys(ByteBuffer indices, int nnz, Shape denseShape) {
+    /** Row-major positions of every stored element of COO {@code indices}. */
+    public static long[] keys(ByteBuffer indices, int nnz, Shape denseShape) {
         int rank = denseShape.rank();
         long[] strides = denseShape.contiguousStrides();
         long[] keys = new long[nnz];
@@ -42,35 +74,6 @@ public final class HostSparseKernels {
             keys[i] = key;
         }
         return keys;
-    }
-
-    /**
-     * The first index outside the dense shape, as a message naming its position and value, or null.
-     */
-    public static String firstInvalidIndex(ByteBuffer indices, long nnz, Shape denseShape) {
-        int rank = denseShape.rank();
-        for (long i = 0; i < nnz; i++) {
-            for (int axis = 0; axis < rank; axis++) {
-                long value = indices.getLong((int) ((i * rank + axis) * Long.BYTES));
-                if (value < 0 || value >= denseShape.dim(axis)) {
-                    return "indices[" + i + ", " + axis + "] is " + value + " but axis " + axis + " of dense shape "
-                            + denseShape + " has size " + denseShape.dim(axis) + "; every index must be in [0, "
-                            + denseShape.dim(axis) + ")";
-                }
-            }
-        }
-        return null;
-    }
-
-    /** True if the indices are strictly increasing in row-major order. */
-    public static boolean isCanonical(ByteBuffer indices, long nnz, Shape denseShape) {
-        long[] keys = keys(indices, (int) nnz, denseShape);
-        for (int i = 1; i < keys.length; i++) {
-            if (keys[i - 1] >= keys[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Sorted, duplicates summed. */
@@ -126,10 +129,16 @@ public final class HostSparseKernels {
         int rank = shape.rank();
         long[] strides = shape.contiguousStrides();
         int width = dtype.byteWidth();
-        HostStorage outIndices = allocator.allocate((long) count * rank * Long.BYTES);
-        HostStorage outValues = allocator.allocate((long) count * width);
-        ByteBuffer indexBytes = outIndices.buffer();
-        ByteBuffer valueBytes = outValues.buffer();
+        HostStorage outIndices = allocator.allocate(DType.INT64, Shape.of(count, rank));
+        HostStorage outValues;
+        try {
+            outValues = allocator.allocate(dtype, Shape.of(count));
+        } catch (RuntimeException | Error e) {
+            outIndices.release();
+            throw e;
+        }
+        ByteBuffer indexBytes = outIndices.transientBuffer();
+        ByteBuffer valueBytes = outValues.transientBuffer();
         int out = -1;
         for (int i = 0; i < n; i++) {
             int source = order[i];
@@ -247,30 +256,6 @@ public final class HostSparseKernels {
             values.put(k * dtype.byteWidth(), in, (int) keys[k] * dtype.byteWidth(), dtype.byteWidth());
         }
         return gather(keys, order, false, dense.shape(), values, dtype, allocator);
-    }
-
-    /**
-     * CSR row pointers and the order of elements by row (stable): {@code order[i]} is the COO position
-     * of the {@code i}-th CSR element. Returns {@code null} order when the COO order is already by row.
-     */
-    static long[] indptr(ByteBuffer indices, int nnz, long rows, int[][] orderOut) {
-        long[] rowOf = new long[nnz];
-        boolean byRow = true;
-        for (int i = 0; i < nnz; i++) {
-            rowOf[i] = indices.getLong(2 * i * Long.BYTES);
-            if (i > 0 && rowOf[i - 1] > rowOf[i]) {
-                byRow = false;
-            }
-        }
-        long[] indptr = new long[(int) rows + 1];
-        for (long row : rowOf) {
-            indptr[(int) row + 1]++;
-        }
-        for (int r = 0; r < rows; r++) {
-            indptr[r + 1] += indptr[r];
-        }
-        orderOut[0] = byRow ? null : StableOrder.of(rowOf);
-        return indptr;
     }
 
     private static void zero(ByteBuffer buffer, long bytes) {

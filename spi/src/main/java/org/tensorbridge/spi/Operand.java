@@ -3,10 +3,11 @@ package org.tensorbridge.spi;
 import java.util.Objects;
 import org.tensorbridge.DType;
 import org.tensorbridge.Shape;
+import org.tensorbridge.memory.Storage;
 
 /**
  * What a kernel receives for each input and output: memory, dtype and shape, in row-major order.
- * {@link AbstractBackend} holds a reference to every operand's storage for the whole call, so a
+ * The base holds a reference to every operand's storage for the whole call, so a
  * concurrent {@code close()} of the tensor cannot free it under the kernel.
  *
  * <p>Immutable and thread-safe.

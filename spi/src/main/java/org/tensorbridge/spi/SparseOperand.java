@@ -6,7 +6,7 @@ import org.tensorbridge.Shape;
 
 /**
  * What a sparse kernel receives: COO indices ({@code int64 [nnz, rank]}), values ({@code [nnz]}),
- * the dense shape and whether the indices are canonical. {@link AbstractBackend} holds references to
+ * the dense shape and whether the indices are canonical. The base holds references to
  * both storages for the whole call.
  *
  * <p>Immutable and thread-safe.

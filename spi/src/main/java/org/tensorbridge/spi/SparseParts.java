@@ -1,6 +1,7 @@
 package org.tensorbridge.spi;
 
 import java.util.Objects;
+import org.tensorbridge.memory.Storage;
 
 /**
  * What a sparse kernel returns: new storages (one reference each, handed to the caller) for

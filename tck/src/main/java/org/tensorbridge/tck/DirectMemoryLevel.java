@@ -2,7 +2,7 @@ package org.tensorbridge.tck;
 
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
-import org.tensorbridge.spi.HostStorage;
+import org.tensorbridge.memory.HostStorage;
 
 /**
  * The JVM's direct-memory level, for checking that a run gave back the off-heap memory it took: the

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.opentest4j.AssertionFailedError;
-import org.tensorbridge.spi.MemoryLedger;
+import org.tensorbridge.memory.MemoryLedger;
 
 /**
  * Fails a test class that leaves memory of any backend built on the spi open: tensors, host arrays,

@@ -24,7 +24,7 @@ import org.tensorbridge.HostArray;
 import org.tensorbridge.Shape;
 import org.tensorbridge.Tensor;
 import org.tensorbridge.spi.AbstractBackend;
-import org.tensorbridge.spi.MemoryLedger;
+import org.tensorbridge.memory.MemoryLedger;
 
 /** Rules 3.x: lifetime, use after close, races and leaks. */
 public interface LifetimeRules extends KitContext {

@@ -1,46 +1,67 @@
 package org.tensorbridge.tck;
 
 import java.nio.ByteBuffer;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.tensorbridge.Access;
 import org.tensorbridge.Backend;
 import org.tensorbridge.BackendProvider;
 import org.tensorbridge.CopyPolicy;
+import org.tensorbridge.DType;
 import org.tensorbridge.HostArray;
+import org.tensorbridge.Shape;
 import org.tensorbridge.Sharing;
 import org.tensorbridge.Tensor;
-import org.tensorbridge.DType;
-import org.tensorbridge.Shape;
-import org.tensorbridge.spi.HostStorage;
+import org.tensorbridge.backend.reference.ReferenceBackend;
+import org.tensorbridge.memory.HostStorage;
+import org.tensorbridge.memory.Storage;
+import org.tensorbridge.op.Operations;
+import org.tensorbridge.spi.BackendSpec;
+import org.tensorbridge.spi.HostSharing;
+import org.tensorbridge.spi.HostSparseKernels;
+import org.tensorbridge.spi.KernelCall;
+import org.tensorbridge.spi.KernelRegistry;
 import org.tensorbridge.spi.Operand;
 import org.tensorbridge.spi.SparseOperand;
 import org.tensorbridge.spi.SparseParts;
-import org.tensorbridge.spi.Storage;
 
 /**
  * Deliberately broken backends, one defect each, and the kit run against each. The self-test asserts
  * that the rule meant to catch the defect fails (or, for a SHOULD rule, aborts) with a helpful message.
+ * Each is the reference backend with one hook of its spec replaced, or wrapped by {@link Forwarding}.
  * The nested kit classes are not run on their own: their names do not end in "Test".
  */
 final class BrokenBackends {
     private BrokenBackends() {
     }
 
-    /** Shares are secretly copies: reports SHARED but copied. */
-    static Backend reportsSharedButCopies() {
-        return new HeapBackend("reports-shared-but-copies", HeapBackend.fullCapabilities().build()) {
-            @Override
-            protected HostStorage shareWithHost(Storage storage) {
-                HostStorage copy = HostStorage.allocate(storage.byteSize(), ledger());
-                copy.buffer().put(memory(storage));
-                return copy;
-            }
+    /** The reference backend called {@code name}, with {@code defect} applied to its spec. */
+    static Backend broken(String name, UnaryOperator<BackendSpec.Builder> defect) {
+        return new ReferenceBackend(defect.apply(ReferenceBackend.spec(name)).build()) {
         };
+    }
+
+    /** Shares are secretly copies: the "host view" of tensor memory is a copy of its bytes. */
+    static Backend reportsSharedButCopies() {
+        return broken("reports-shared-but-copies", spec -> spec.sharing(new HostSharing() {
+            @Override
+            public HostStorage share(Storage storage) {
+                ByteBuffer copy = ByteBuffer.allocateDirect((int) storage.byteSize());
+                copy.put(((HostStorage) storage).transientBuffer()).flip();
+                return HostStorage.viewOf(storage, copy, false);
+            }
+
+            @Override
+            public boolean writable() {
+                return true;
+            }
+        }));
     }
 
     /** ALWAYS returns a writable share, reported as an independent copy. */
     static Backend copyThatAliases() {
-        return Forwarding.backend(new HeapBackend(), new Forwarding.Twist() {
+        return Forwarding.backend(new ReferenceBackend(), new Forwarding.Twist() {
             @Override
             public HostArray toHost(Tensor real, CopyPolicy policy, Access access) {
                 if (policy != CopyPolicy.ALWAYS) {
@@ -57,7 +78,7 @@ final class BrokenBackends {
 
     /** Read-only arrays accept writes. */
     static Backend readOnlyNotEnforced() {
-        return Forwarding.backend(new HeapBackend(), new Forwarding.Twist() {
+        return Forwarding.backend(new ReferenceBackend(), new Forwarding.Twist() {
             @Override
             public HostArray toHost(Tensor real, CopyPolicy policy, Access access) {
                 HostArray writable = real.toHost(policy, Access.WRITABLE);
@@ -68,7 +89,7 @@ final class BrokenBackends {
 
     /** close() does nothing, so use after close goes unnoticed. */
     static Backend useAfterCloseNotDetected() {
-        return Forwarding.backend(new HeapBackend(), new Forwarding.Twist() {
+        return Forwarding.backend(new ReferenceBackend(), new Forwarding.Twist() {
             @Override
             public void close(Tensor real) {
                 // The defect: the tensor stays usable.
@@ -78,7 +99,7 @@ final class BrokenBackends {
 
     /** Host arrays hold their elements in column-major order while claiming row-major. */
     static Backend wrongElementOrder() {
-        return Forwarding.backend(new HeapBackend(), new Forwarding.Twist() {
+        return Forwarding.backend(new ReferenceBackend(), new Forwarding.Twist() {
             @Override
             public HostArray toHost(Tensor real, CopyPolicy policy, Access access) {
                 HostArray copy = real.toHost(CopyPolicy.ALWAYS, Access.WRITABLE);
@@ -100,19 +121,24 @@ final class BrokenBackends {
         });
     }
 
-    /** Declares sharing but never shares. */
+    /** Supplies a sharing hook, and so declares sharing, but never shares. */
     static Backend lyingCapability() {
-        return new HeapBackend("lying-capability", HeapBackend.fullCapabilities().build()) {
+        return broken("lying-capability", spec -> spec.sharing(new HostSharing() {
             @Override
-            protected HostStorage shareWithHost(Storage storage) {
+            public HostStorage share(Storage storage) {
                 return null;
             }
-        };
+
+            @Override
+            public boolean writable() {
+                return true;
+            }
+        }));
     }
 
     /** Host arrays report column-major strides: breaks a SHOULD rule only. */
     static Backend reportsColumnMajorStrides() {
-        return Forwarding.backend(new HeapBackend(), new Forwarding.Twist() {
+        return Forwarding.backend(new ReferenceBackend(), new Forwarding.Twist() {
             @Override
             public HostArray toHost(Tensor real, CopyPolicy policy, Access access) {
                 HostArray host = real.toHost(policy, access);
@@ -131,40 +157,42 @@ final class BrokenBackends {
 
     /** coalesce() sorts but keeps duplicates (a transpose applied twice). */
     static Backend coalesceKeepsDuplicates() {
-        return new HeapBackend("coalesce-keeps-duplicates", HeapBackend.fullCapabilities().build()) {
-            @Override
-            protected SparseParts coalesce(SparseOperand a) {
-                SparseParts once = transpose(a);
-                Shape swapped = Shape.of(a.denseShape().dim(1), a.denseShape().dim(0));
-                SparseOperand middle = new SparseOperand(
-                        new Operand(once.indices(), DType.INT64, Shape.of(once.nnz(), 2)),
-                        new Operand(once.values(), a.dtype(), Shape.of(once.nnz())), swapped, once.canonical());
-                try {
-                    return transpose(middle);
-                } finally {
-                    once.indices().release();
-                    once.values().release();
-                }
+        return withCoalesce("coalesce-keeps-duplicates", call -> {
+            SparseOperand a = call.sparseInput(0);
+            HostSparseKernels.Allocator allocator = (dtype, shape) -> (HostStorage) call.allocate(dtype, shape);
+            SparseParts once = HostSparseKernels.transpose(a, allocator);
+            Shape swapped = Shape.of(a.denseShape().dim(1), a.denseShape().dim(0));
+            SparseOperand middle = new SparseOperand(
+                    new Operand(once.indices(), DType.INT64, Shape.of(once.nnz(), 2)),
+                    new Operand(once.values(), a.dtype(), Shape.of(once.nnz())), swapped, once.canonical());
+            try {
+                return HostSparseKernels.transpose(middle, allocator);
+            } finally {
+                once.indices().release();
+                once.values().release();
             }
-        };
+        });
     }
 
     /** coalesce() goes through the dense form: right answers, but it allocates the dense size. */
     static Backend densifyingCoalesce() {
-        return new HeapBackend("densifying-coalesce", HeapBackend.fullCapabilities().build()) {
-            @Override
-            protected SparseParts coalesce(SparseOperand a) {
-                long bytes = a.denseShape().elementCount() * a.dtype().byteWidth();
-                Storage dense = allocate(bytes);
-                try {
-                    Operand operand = new Operand(dense, a.dtype(), a.denseShape());
-                    toDense(a, operand);
-                    return toSparse(operand);
-                } finally {
-                    dense.release();
-                }
+        return withCoalesce("densifying-coalesce", call -> {
+            SparseOperand a = call.sparseInput(0);
+            Storage dense = call.allocate(a.dtype(), a.denseShape());
+            try {
+                Operand operand = new Operand(dense, a.dtype(), a.denseShape());
+                HostSparseKernels.toDense(a, operand);
+                return HostSparseKernels.fromDense(operand, (dtype, shape) -> (HostStorage) call.allocate(dtype, shape));
+            } finally {
+                dense.release();
             }
-        };
+        });
+    }
+
+    private static Backend withCoalesce(String name, java.util.function.Function<KernelCall, SparseParts> coalesce) {
+        KernelRegistry kernels = KernelRegistry.builder().include(ReferenceBackend.kernels())
+                .sparse(Operations.COALESCE, EnumSet.allOf(DType.class), coalesce::apply).build();
+        return broken(name, spec -> spec.kernels(kernels));
     }
 
     abstract static class Kit extends BackendTck {
@@ -172,7 +200,7 @@ final class BrokenBackends {
 
         @Override
         protected BackendProvider provider() {
-            return HeapBackend.provider("broken", this::broken);
+            return TestBackends.provider("broken", this::broken);
         }
     }
 

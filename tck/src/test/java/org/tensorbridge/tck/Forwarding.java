@@ -133,7 +133,13 @@ final class Forwarding {
         }
         Object[] unwrapped = args.clone();
         for (int i = 0; i < unwrapped.length; i++) {
-            if (unwrapped[i] != null && Proxy.isProxyClass(unwrapped[i].getClass())) {
+            if (unwrapped[i] instanceof org.tensorbridge.AnyTensor[] inputs) {
+                // The varargs of apply: a new array of the same type, each element unwrapped.
+                Object[] elements = unwrap(inputs);
+                org.tensorbridge.AnyTensor[] copy = inputs.clone();
+                System.arraycopy(elements, 0, copy, 0, elements.length);
+                unwrapped[i] = copy;
+            } else if (unwrapped[i] != null && Proxy.isProxyClass(unwrapped[i].getClass())) {
                 InvocationHandler handler = Proxy.getInvocationHandler(unwrapped[i]);
                 if (handler instanceof TensorHandler tensor) {
                     unwrapped[i] = tensor.real();

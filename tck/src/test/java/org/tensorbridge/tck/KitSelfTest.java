@@ -61,7 +61,7 @@ class KitSelfTest {
 
     @Test
     void aCorrectBackendPassesEveryMustRule() {
-        List<Verdict> verdicts = run(HeapBackendConformanceTest.class);
+        List<Verdict> verdicts = run(ReferenceBackendConformanceTest.class);
         assertFalse(verdicts.isEmpty(), "the kit ran no rule");
         assertTrue(verdicts.stream().noneMatch(v -> v.status() == TestExecutionResult.Status.FAILED),
                 "a correct backend failed: " + verdicts);

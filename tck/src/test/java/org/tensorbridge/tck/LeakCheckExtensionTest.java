@@ -13,10 +13,11 @@ import org.junit.platform.testkit.engine.Event;
 import org.tensorbridge.DType;
 import org.tensorbridge.Shape;
 import org.tensorbridge.Tensor;
+import org.tensorbridge.backend.reference.ReferenceBackend;
 
 /** The suite-wide leak check fails a class that leaves a tensor open, and only such a class. */
 class LeakCheckExtensionTest {
-    private static final HeapBackend BACKEND = new HeapBackend();
+    private static final ReferenceBackend BACKEND = new ReferenceBackend();
     private static Tensor leaked;
 
     /** Leaves a tensor open. Not run on its own: its name does not end in "Test". */

@@ -34,7 +34,7 @@ final class TestProviders {
 
         @Override
         public Backend create() {
-            return new HeapBackend();
+            return ReferenceBackendConformanceTest.named("heap");
         }
     }
 

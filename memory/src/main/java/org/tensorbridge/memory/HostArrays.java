@@ -1,0 +1,88 @@
+package org.tensorbridge.memory;
+
+import java.nio.ByteBuffer;
+import java.util.function.Consumer;
+import org.tensorbridge.DType;
+import org.tensorbridge.Device;
+import org.tensorbridge.Shape;
+import org.tensorbridge.Sharing;
+import org.tensorbridge.SparseValue;
+
+/**
+ * The only way to make a {@link BufferHostArray}. Each factory derives the array's report from what it
+ * does, and checks what it is told, so no caller can forge the report the project exists to
+ * guarantee:
+ * <ul>
+ *   <li>{@link #share}: a view of memory that another holder keeps — {@code SHARED}, 0 bytes copied;</li>
+ *   <li>{@link #copy}: new memory filled here — {@code INDEPENDENT}, its byte size copied;</li>
+ *   <li>{@link #handOver}: memory only the caller held, never seen outside the library —
+ *       {@code INDEPENDENT}, 0 bytes copied.</li>
+ * </ul>
+ * Stateless and thread-safe.
+ */
+public final class HostArrays {
+    private HostArrays() {
+    }
+
+    /**
+     * A shared view, taking over one reference that the caller retained for it.
+     *
+     * @throws IllegalStateException if no other holder keeps the memory (it would not be shared): the
+     *     storage must have another reference, or be a view of engine memory that another block holds;
+     *     the reference is released
+     */
+    public static BufferHostArray share(HostStorage retained, DType dtype, Shape shape, Device source,
+            boolean readOnly) {
+        if (retained.referenceCount() < 2 && !retained.isView()) {
+            retained.release();
+            throw new IllegalStateException("a share needs memory that another holder keeps, but this array would be its "
+                    + "only holder; make a copy or hand the memory over instead");
+        }
+        return new BufferHostArray(retained, dtype, shape, source, Sharing.SHARED, 0, readOnly);
+    }
+
+    /**
+     * An independent copy: new host memory (from the pool of reusable blocks) that {@code writer}
+     * fills with every byte of the elements, in native order, while this call runs. The writer must
+     * not keep the buffer it is given.
+     */
+    public static BufferHostArray copy(DType dtype, Shape shape, Device source, boolean readOnly, MemoryLedger ledger,
+            Consumer<ByteBuffer> writer) {
+        long bytes = shape.elementCount() * dtype.byteWidth();
+        HostStorage copy = HostStorage.allocateForCopy(bytes, ledger);
+        try {
+            writer.accept(copy.transientBuffer().limit((int) bytes));
+        } catch (RuntimeException | Error e) {
+            copy.release();
+            throw e;
+        }
+        return new BufferHostArray(copy, dtype, shape, source, Sharing.INDEPENDENT, bytes, readOnly);
+    }
+
+    /** True if {@code storage} can be {@linkplain #handOver handed over} by a caller holding its only reference. */
+    public static boolean canHandOver(HostStorage storage, int callerReferences) {
+        return storage.referenceCount() == callerReferences && !storage.isWrapped() && !storage.isForeign()
+                && !storage.isReadOnly() && !storage.isSeen();
+    }
+
+    /**
+     * A writable, independent array over memory handed over whole, taking over the caller's reference.
+     *
+     * @throws IllegalStateException if someone else holds or has seen the memory, or it is not this
+     *     library's own; the reference is released
+     */
+    public static BufferHostArray handOver(HostStorage sole, DType dtype, Shape shape, Device source) {
+        if (!canHandOver(sole, 1)) {
+            sole.release();
+            throw new IllegalStateException("memory can be handed over only by its sole holder, and only if it is "
+                    + "this library's own and no buffer over it was handed out; copy it instead");
+        }
+        return new BufferHostArray(sole, dtype, shape, source, Sharing.INDEPENDENT, 0, false);
+    }
+
+    /** A sparse value of COO {@code indices} and {@code values}, taking both over. */
+    public static SparseValue sparseValue(BufferHostArray indices, BufferHostArray values, Shape denseShape,
+            boolean canonical, Device device, MemoryLedger ledger) {
+        return new HostSparseValue(indices, values, denseShape, canonical, device, ledger);
+    }
+}

@@ -1,0 +1,81 @@
+package org.tensorbridge.spi;
+
+import java.util.List;
+import org.tensorbridge.DType;
+import org.tensorbridge.Shape;
+import org.tensorbridge.memory.Storage;
+import org.tensorbridge.op.Attributes;
+import org.tensorbridge.op.Operation;
+
+/**
+ * What a kernel receives: the operation, its attributes, the pinned inputs (an {@link Operand} for a
+ * dense input, a {@link SparseOperand} for a sparse one), and the result's dtype and shape that the
+ * operation's rules computed (the dense shape for a sparse result).
+ *
+ * <p>Immutable; valid for the duration of the kernel call only.
+ */
+public final class KernelCall {
+    private final Operation operation;
+    private final Attributes attributes;
+    private final List<Object> inputs;
+    private final DType resultDType;
+    private final Shape resultShape;
+    private final Memory memory;
+
+    KernelCall(Operation operation, Attributes attributes, List<Object> inputs, DType resultDType, Shape resultShape,
+            Memory memory) {
+        this.operation = operation;
+        this.attributes = attributes;
+        this.inputs = List.copyOf(inputs);
+        this.resultDType = resultDType;
+        this.resultShape = resultShape;
+        this.memory = memory;
+    }
+
+    /** The operation. */
+    public Operation operation() {
+        return operation;
+    }
+
+    /** Its attributes. */
+    public Attributes attributes() {
+        return attributes;
+    }
+
+    /** Number of inputs. */
+    public int inputCount() {
+        return inputs.size();
+    }
+
+    /** Dense input {@code i}. */
+    public Operand input(int i) {
+        if (!(inputs.get(i) instanceof Operand operand)) {
+            throw new IllegalArgumentException("input " + i + " of " + operation + " is sparse; use sparseInput(" + i
+                    + ")");
+        }
+        return operand;
+    }
+
+    /** Sparse input {@code i}. */
+    public SparseOperand sparseInput(int i) {
+        if (!(inputs.get(i) instanceof SparseOperand operand)) {
+            throw new IllegalArgumentException("input " + i + " of " + operation + " is dense; use input(" + i + ")");
+        }
+        return operand;
+    }
+
+    /** The result's dtype. */
+    public DType resultDType() {
+        return resultDType;
+    }
+
+    /** The result's shape (the dense shape of a sparse result). */
+    public Shape resultShape() {
+        return resultShape;
+    }
+
+    /** New memory of the backend for a {@code dtype} array of {@code shape}, one reference; contents unspecified. */
+    public Storage allocate(DType dtype, Shape shape) {
+        return memory.allocate(dtype, shape);
+    }
+}

@@ -1,0 +1,67 @@
+package org.tensorbridge.spi;
+
+import java.util.List;
+import org.tensorbridge.DType;
+import org.tensorbridge.HostArray;
+import org.tensorbridge.Shape;
+import org.tensorbridge.SparseTensor;
+import org.tensorbridge.SparseValue;
+import org.tensorbridge.Tensor;
+import org.tensorbridge.graph.FusedExpression;
+import org.tensorbridge.graph.GraphSupport;
+import org.tensorbridge.memory.Storage;
+
+/**
+ * What the graph runtime gets from a backend built on the spi: a run's own results handed over
+ * without a copy when nothing else holds their memory, and fused elementwise chains run by the
+ * backend's {@link Fusion}, if it has one. Thread-safe.
+ */
+final class RuntimeSupport implements GraphSupport {
+    private final AbstractBackend backend;
+    private final BackendSpec spec;
+
+    RuntimeSupport(AbstractBackend backend, BackendSpec spec) {
+        this.backend = backend;
+        this.spec = spec;
+    }
+
+    @Override
+    public HostArray handOver(Tensor owned) {
+        if (owned instanceof BackendTensor tensor && tensor.owner() == backend) {
+            return backend.conversions().handOver(tensor);
+        }
+        return GraphSupport.super.handOver(owned);
+    }
+
+    @Override
+    public SparseValue handOver(SparseTensor owned) {
+        if (owned instanceof BackendSparseTensor tensor && tensor.owner() == backend) {
+            return backend.conversions().handOver(tensor);
+        }
+        return GraphSupport.super.handOver(owned);
+    }
+
+    @Override
+    public Tensor fuse(FusedExpression expression, List<Tensor> inputs, DType dtype, Shape shape) {
+        if (spec.fusion == null || !spec.fusion.fuses(expression, dtype)) {
+            return null;
+        }
+        backend.byteSize(dtype, shape, "a fused result");
+        try (Pins pins = new Pins()) {
+            List<Operand> operands = new java.util.ArrayList<>();
+            for (int i = 0; i < inputs.size(); i++) {
+                operands.add(pins.dense(backend.own(inputs.get(i), "fused input " + i), "fused input " + i));
+            }
+            Storage storage = spec.memory.allocateForOverwrite(dtype, shape);
+            try {
+                if (shape.elementCount() > 0) {
+                    spec.fusion.run(expression, operands, new Operand(storage, dtype, shape));
+                }
+            } catch (RuntimeException | Error e) {
+                storage.release();
+                throw e;
+            }
+            return new BackendTensor(backend, storage, dtype, shape);
+        }
+    }
+}
