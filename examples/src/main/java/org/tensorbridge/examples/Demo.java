@@ -6,8 +6,8 @@ import org.tensorbridge.Access;
 import org.tensorbridge.Backend;
 import org.tensorbridge.Backends;
 import org.tensorbridge.CopyPolicy;
-import org.tensorbridge.HostArray;
 import org.tensorbridge.DType;
+import org.tensorbridge.HostArray;
 import org.tensorbridge.Graph;
 import org.tensorbridge.Session;
 import org.tensorbridge.SparseTensor;
@@ -64,6 +64,11 @@ public final class Demo {
         }
         graph(backend, out);
         sparse(backend, out);
+        out.println();
+        out.println("the README's tour:");
+        Tour.eager(backend, out);
+        Tour.graph(backend, out);
+        Tour.sparse(backend, out);
     }
 
     /** TensorFlow 1: build a graph, then {@code sess.run(y, feed_dict)} and {@code y.eval()} in a default session. */

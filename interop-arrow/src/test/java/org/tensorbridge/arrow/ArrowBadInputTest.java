@@ -36,6 +36,7 @@ import org.tensorbridge.CopyPolicy;
 import org.tensorbridge.DType;
 import org.tensorbridge.Shape;
 import org.tensorbridge.ShapeMismatchException;
+import org.tensorbridge.SparseIndexException;
 import org.tensorbridge.SparseTensor;
 import org.tensorbridge.Tensor;
 import org.tensorbridge.UnsupportedDTypeException;
@@ -305,7 +306,7 @@ class ArrowBadInputTest {
                                     values.getField()), batch.getSchema().getCustomMetadata()), List.of(flat, values), 3),
                                     CPU, CopyPolicy.NEVER);
                         }),
-                bad("SparseImport.toSparseTensor: an index outside the dense shape", IndexOutOfBoundsException.class,
+                bad("SparseImport.toSparseTensor: an index outside the dense shape", SparseIndexException.class,
                         "indices[2, 0] is 2", f -> SparseImport.toSparseTensor(f.sparseBatchWith(SparseBatchSchema.DENSE_SHAPE_KEY,
                                 "[2,2]"), CPU, CopyPolicy.NEVER)),
                 bad("SparseImport.toSparseTensor: canonical=true over unsorted indices", IllegalArgumentException.class,

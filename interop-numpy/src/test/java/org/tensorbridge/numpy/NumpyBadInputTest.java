@@ -34,7 +34,9 @@ import org.tensorbridge.Backends;
 import org.tensorbridge.CopyRequiredException;
 import org.tensorbridge.DType;
 import org.tensorbridge.HostArray;
+import org.tensorbridge.MalformedSparseException;
 import org.tensorbridge.Shape;
+import org.tensorbridge.SparseIndexException;
 import org.tensorbridge.SparseValue;
 import org.tensorbridge.Tensor;
 import org.tensorbridge.spi.AbstractBackend;
@@ -243,9 +245,9 @@ class NumpyBadInputTest {
                 bad("Npz.read: a member cut inside its data", NpyFormatException.class, "truncated",
                         f -> Npz.read(f.npz(cooWith("row", Arrays.copyOf(int64s(0, 1, 2), int64s(0, 1, 2).length - 4))),
                                 CPU)),
-                bad("Npz.read: an index outside the shape", IndexOutOfBoundsException.class, "dense shape [3, 4]",
+                bad("Npz.read: an index outside the shape", SparseIndexException.class, "dense shape [3, 4]",
                         f -> Npz.read(f.npz(cooWith("col", int64s(1, 0, 9))), CPU)),
-                bad("Npz.read: a CSR indptr that decreases", IllegalArgumentException.class, "indptr", f -> {
+                bad("Npz.read: a CSR indptr that decreases", MalformedSparseException.class, "indptr", f -> {
                     Map<String, byte[]> members = new LinkedHashMap<>();
                     members.put("indices", int64s(0, 1, 2));
                     members.put("indptr", int64s(0, 2, 1, 3));

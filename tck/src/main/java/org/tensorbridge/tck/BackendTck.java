@@ -31,8 +31,8 @@ import org.tensorbridge.BackendProvider;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(ConformanceExtension.class)
 public abstract class BackendTck implements ConversionRules, ReadOnlyRules, LifetimeRules, DTypeRules, ShapeRules,
-        OperationRules, BadInputRules, CreationRules, IdentityRules, SparseRules,
-        GraphRules {
+        OperationRules, BadInputRules, CreationRules, IdentityRules, SparseRules, GraphRules, ElementwiseMathRules,
+        StructureRules, OperationSetRules {
     private Backend backend;
     private Fixtures fixtures;
 

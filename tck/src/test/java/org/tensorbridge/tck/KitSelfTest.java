@@ -113,6 +113,48 @@ class KitSelfTest {
     }
 
     @Test
+    void aMaximumThatDropsNanIsCaught() {
+        assertCaught(BrokenBackends.MaximumDropsNanKit.class, "12.2", "maximum", "NaN");
+    }
+
+    @Test
+    void javasPowIsCaught() {
+        assertCaught(BrokenBackends.JavaPowKit.class, "12.3", "pow", "1.0 and NaN");
+    }
+
+    @Test
+    void aSaturatingIntegerSumIsCaught() {
+        assertCaught(BrokenBackends.SaturatingSumKit.class, "12.5", "sum int32", "must wrap");
+    }
+
+    @Test
+    void aTransposeThatIgnoresThePermutationIsCaught() {
+        assertCaught(BrokenBackends.TransposeIgnoresPermutationKit.class, "12.4", "transpose", "must be input element");
+    }
+
+    /**
+     * A backend written against the first operation set (kernels for add, subtract, multiply, divide,
+     * matmul, cast and the sparse operations) still conforms once the operation set grew: every MUST rule
+     * passes, and the rules of operations it lacks are not applicable.
+     */
+    @Test
+    void aBackendFrozenAtTheFirstOperationSetConforms() {
+        List<Verdict> verdicts = run(BrokenBackends.FrozenOperationSetKit.class);
+        assertTrue(verdicts.stream().noneMatch(v -> v.status() == TestExecutionResult.Status.FAILED),
+                "the frozen backend failed: " + verdicts.stream().filter(v -> v.status()
+                        == TestExecutionResult.Status.FAILED).toList());
+        for (String rule : List.of("12.1", "12.2", "12.3", "12.4", "12.5")) {
+            assertTrue(verdicts.stream().anyMatch(v -> v.rule().equals(rule) && v.status()
+                    == TestExecutionResult.Status.ABORTED && v.message().contains("not applicable")),
+                    "rule " + rule + " must be not applicable to the frozen backend: " + verdicts);
+        }
+        for (String rule : List.of("12.6", "12.7", "6.1", "10.1", "11.1")) {
+            assertTrue(verdicts.stream().anyMatch(v -> v.rule().equals(rule) && v.status()
+                    == TestExecutionResult.Status.SUCCESSFUL), "rule " + rule + " must pass: " + verdicts);
+        }
+    }
+
+    @Test
     void anUnmetShouldRuleIsAbortedNotFailed() {
         List<Verdict> verdicts = run(BrokenBackends.ReportsColumnMajorStridesKit.class);
         List<Verdict> strides = verdicts.stream().filter(v -> v.rule().equals("1.9")).toList();

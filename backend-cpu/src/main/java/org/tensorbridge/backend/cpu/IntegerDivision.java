@@ -4,7 +4,8 @@ import java.nio.ByteBuffer;
 import org.tensorbridge.DType;
 import org.tensorbridge.Shape;
 import org.tensorbridge.spi.BroadcastStrides;
-import org.tensorbridge.spi.HostStorage;
+import org.tensorbridge.UndefinedResultException;
+import org.tensorbridge.memory.HostStorage;
 import org.tensorbridge.spi.Operand;
 
 /**
@@ -12,7 +13,7 @@ import org.tensorbridge.spi.Operand;
  * raises SIGFPE for a zero divisor and for the minimum value divided by -1, and a SIGFPE in native
  * code kills the JVM. The base class refuses zero divisors before the kernel runs, but memory shared
  * with the caller (a wrapped buffer, a writable view) can change after that check; Java's division
- * reads each divisor once and throws {@link ArithmeticException} instead of trapping, and wraps the
+ * reads each divisor once and throws {@link UndefinedResultException} instead of trapping, and wraps the
  * minimum divided by -1 to the minimum, as Java does.
  */
 final class IntegerDivision {
@@ -35,7 +36,7 @@ final class IntegerDivision {
         for (long i = 0; i < count; i++) {
             long divisor = read(y, dtype, bt);
             if (divisor == 0) {
-                throw new ArithmeticException("divide(a, b): b holds a zero (it changed after it was checked: another "
+                throw new UndefinedResultException("divide(a, b): b holds a zero (it changed after it was checked: another "
                         + "thread writes its memory); integer division by zero is undefined");
             }
             write(z, dtype, i, read(x, dtype, at) / divisor);

@@ -6,8 +6,9 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import org.tensorbridge.DType;
-import org.tensorbridge.spi.BinaryOp;
-import org.tensorbridge.spi.HostStorage;
+import org.tensorbridge.memory.HostStorage;
+import org.tensorbridge.op.Operation;
+import org.tensorbridge.op.Operations;
 import org.tensorbridge.spi.Operand;
 
 /**
@@ -23,14 +24,14 @@ final class JavaElementwise {
     }
 
     /** True if this class computes {@code a op b} into {@code result} of at most {@code limit} elements. */
-    static boolean handles(BinaryOp op, Operand a, Operand b, Operand result, long limit) {
+    static boolean handles(Operation op, Operand a, Operand b, Operand result, long limit) {
         long n = result.shape().elementCount();
         if (n > limit) {
             return false;
         }
         DType dtype = result.dtype();
         boolean supported = dtype == DType.FLOAT32 || dtype == DType.FLOAT64
-                || ((dtype == DType.INT32 || dtype == DType.INT64) && op != BinaryOp.DIVIDE);
+                || ((dtype == DType.INT32 || dtype == DType.INT64) && op != Operations.DIVIDE);
         return supported && fits(a, result) && fits(b, result);
     }
 
@@ -38,7 +39,7 @@ final class JavaElementwise {
         return operand.shape().equals(result.shape()) || operand.shape().elementCount() == 1;
     }
 
-    static void run(BinaryOp op, Operand a, Operand b, Operand result) {
+    static void run(Operation op, Operand a, Operand b, Operand result) {
         int n = (int) result.shape().elementCount();
         boolean aScalar = a.shape().elementCount() == 1 && n != 1;
         boolean bScalar = b.shape().elementCount() == 1 && n != 1;
@@ -59,56 +60,38 @@ final class JavaElementwise {
         return ((HostStorage) operand.storage()).transientBuffer();
     }
 
-    private static void floats(BinaryOp op, FloatBuffer x, boolean xs, FloatBuffer y, boolean ys, FloatBuffer z, int n) {
+    private static void floats(Operation op, FloatBuffer x, boolean xs, FloatBuffer y, boolean ys, FloatBuffer z, int n) {
         for (int i = 0; i < n; i++) {
             float l = x.get(xs ? 0 : i);
             float r = y.get(ys ? 0 : i);
-            z.put(i, switch (op) {
-                case ADD -> l + r;
-                case SUBTRACT -> l - r;
-                case MULTIPLY -> l * r;
-                case DIVIDE -> l / r;
-            });
+            z.put(i, op == Operations.ADD ? l + r : op == Operations.SUBTRACT ? l - r : op == Operations.MULTIPLY ? l * r
+                    : l / r);
         }
     }
 
-    private static void doubles(BinaryOp op, DoubleBuffer x, boolean xs, DoubleBuffer y, boolean ys, DoubleBuffer z,
+    private static void doubles(Operation op, DoubleBuffer x, boolean xs, DoubleBuffer y, boolean ys, DoubleBuffer z,
             int n) {
         for (int i = 0; i < n; i++) {
             double l = x.get(xs ? 0 : i);
             double r = y.get(ys ? 0 : i);
-            z.put(i, switch (op) {
-                case ADD -> l + r;
-                case SUBTRACT -> l - r;
-                case MULTIPLY -> l * r;
-                case DIVIDE -> l / r;
-            });
+            z.put(i, op == Operations.ADD ? l + r : op == Operations.SUBTRACT ? l - r : op == Operations.MULTIPLY ? l * r
+                    : l / r);
         }
     }
 
-    private static void ints(BinaryOp op, IntBuffer x, boolean xs, IntBuffer y, boolean ys, IntBuffer z, int n) {
+    private static void ints(Operation op, IntBuffer x, boolean xs, IntBuffer y, boolean ys, IntBuffer z, int n) {
         for (int i = 0; i < n; i++) {
             int l = x.get(xs ? 0 : i);
             int r = y.get(ys ? 0 : i);
-            z.put(i, switch (op) {
-                case ADD -> l + r;
-                case SUBTRACT -> l - r;
-                case MULTIPLY -> l * r;
-                case DIVIDE -> throw new IllegalArgumentException("integer division is IntegerDivision's");
-            });
+            z.put(i, op == Operations.ADD ? l + r : op == Operations.SUBTRACT ? l - r : l * r);
         }
     }
 
-    private static void longs(BinaryOp op, LongBuffer x, boolean xs, LongBuffer y, boolean ys, LongBuffer z, int n) {
+    private static void longs(Operation op, LongBuffer x, boolean xs, LongBuffer y, boolean ys, LongBuffer z, int n) {
         for (int i = 0; i < n; i++) {
             long l = x.get(xs ? 0 : i);
             long r = y.get(ys ? 0 : i);
-            z.put(i, switch (op) {
-                case ADD -> l + r;
-                case SUBTRACT -> l - r;
-                case MULTIPLY -> l * r;
-                case DIVIDE -> throw new IllegalArgumentException("integer division is IntegerDivision's");
-            });
+            z.put(i, op == Operations.ADD ? l + r : op == Operations.SUBTRACT ? l - r : l * r);
         }
     }
 }

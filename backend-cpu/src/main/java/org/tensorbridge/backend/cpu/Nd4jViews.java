@@ -24,7 +24,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tensorbridge.DType;
-import org.tensorbridge.spi.HostStorage;
+import org.tensorbridge.memory.HostStorage;
 import org.tensorbridge.spi.Operand;
 
 /**

@@ -29,8 +29,8 @@ import org.tensorbridge.DType;
 import org.tensorbridge.HostArray;
 import org.tensorbridge.Shape;
 import org.tensorbridge.Tensor;
+import org.tensorbridge.memory.MemoryLedger;
 import org.tensorbridge.spi.AbstractBackend;
-import org.tensorbridge.spi.MemoryLedger;
 
 /**
  * Rounds of one tensor shared by reader threads while a closer thread closes the tensor and every

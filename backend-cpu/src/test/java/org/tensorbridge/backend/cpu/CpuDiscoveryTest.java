@@ -45,10 +45,11 @@ class CpuDiscoveryTest {
     }
 
     @Test
-    void listShowsAllThreeProvidersHighestPriorityFirst() {
+    void listShowsEveryProviderHighestPriorityFirst() {
         List<String> names = Backends.list().stream().map(ProviderStatus::name).toList();
 
-        assertEquals(List.of(ThrowingProbeTestProvider.NAME, UnavailableTestProvider.NAME, "cpu"), names);
+        // The reference backend comes with the CPU backend, which uses its exact kernels, at the lowest priority.
+        assertEquals(List.of(ThrowingProbeTestProvider.NAME, UnavailableTestProvider.NAME, "cpu", "reference"), names);
     }
 
     @Test

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.tensorbridge.Backend;
 import org.tensorbridge.Backends;
+import org.tensorbridge.memory.MemoryLedger;
 import org.tensorbridge.spi.AbstractBackend;
-import org.tensorbridge.spi.MemoryLedger;
 import org.tensorbridge.tck.DirectMemoryLevel;
 import org.tensorbridge.tck.StressRun;
 

@@ -38,10 +38,10 @@ public final class ReferenceKernels {
         return kernels.write(Operations.MATMUL, ALL, ReferenceKernels::matmul)
                 .overwrite(Operations.CAST, ALL, ReferenceKernels::cast)
                 .overwrite(Operations.TRANSPOSE, ALL, ReferenceKernels::transpose)
-                .overwrite(Operations.SUM, ALL, Reductions::reduce)
-                .overwrite(Operations.MEAN, ALL, Reductions::reduce)
-                .overwrite(Operations.MAX, ALL, Reductions::reduce)
-                .overwrite(Operations.MIN, ALL, Reductions::reduce)
+                .overwrite(Operations.SUM, ALL, ReferenceKernels::reduce)
+                .overwrite(Operations.MEAN, ALL, ReferenceKernels::reduce)
+                .overwrite(Operations.MAX, ALL, ReferenceKernels::reduce)
+                .overwrite(Operations.MIN, ALL, ReferenceKernels::reduce)
                 .build();
     }
 
@@ -70,7 +70,13 @@ public final class ReferenceKernels {
         }
     }
 
-    static void matmul(KernelCall call, Operand result) {
+    /** The kernel of every reduction (sum, mean, max, min); see {@link Reductions}. */
+    public static void reduce(KernelCall call, Operand result) {
+        Reductions.reduce(call, result);
+    }
+
+    /** The matrix product kernel: exact for integers (wrapping), accumulated in double for floats. */
+    public static void matmul(KernelCall call, Operand result) {
         Operand a = call.input(0);
         Operand b = call.input(1);
         ByteBuffer x = Elements.memory(a);
@@ -104,7 +110,7 @@ public final class ReferenceKernels {
      * then keeping the low bits (NaN is 0, out-of-range values saturate to int's range first); integers
      * to floating rounded once; anything to bool {@code != 0}.
      */
-    static void cast(KernelCall call, Operand result) {
+    public static void cast(KernelCall call, Operand result) {
         Operand a = call.input(0);
         DType from = a.dtype();
         DType to = result.dtype();

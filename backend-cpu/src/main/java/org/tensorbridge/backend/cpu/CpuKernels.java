@@ -1,0 +1,142 @@
+package org.tensorbridge.backend.cpu;
+
+import java.util.EnumSet;
+import java.util.Set;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
+import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
+import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
+import org.nd4j.linalg.api.ops.impl.transforms.dtype.Cast;
+import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.DivOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Abs;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Negative;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Log;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
+import org.nd4j.linalg.factory.Nd4j;
+import org.tensorbridge.DType;
+import org.tensorbridge.backend.reference.ReferenceKernels;
+import org.tensorbridge.op.Attribute;
+import org.tensorbridge.op.Operation;
+import org.tensorbridge.op.Operations;
+import org.tensorbridge.spi.HostSparseKernels;
+import org.tensorbridge.spi.KernelCall;
+import org.tensorbridge.spi.KernelRegistry;
+import org.tensorbridge.spi.Operand;
+
+/**
+ * The CPU backend's kernels, by operation. ND4J runs what it computes as the contract says (arithmetic,
+ * exp/log/sqrt/tanh and neg/abs on float32 and float64, matmul, cast, transpose, float sums and means);
+ * the exact plain-Java reference kernels run the rest: maximum and minimum (ND4J's drop NaN), powers,
+ * integer and half-precision unary functions, integer sums and every max/min reduction. Integer division
+ * is in Java ({@link IntegerDivision}) because ND4J's kills the JVM on a zero divisor. Stateless.
+ */
+final class CpuKernels {
+    private static final Set<DType> WIDE_FLOATS = EnumSet.of(DType.FLOAT32, DType.FLOAT64);
+    private static final Set<DType> ALL = EnumSet.allOf(DType.class);
+
+    private CpuKernels() {
+    }
+
+    static KernelRegistry registry(long javaKernelMaxElements) {
+        KernelRegistry.Builder kernels = KernelRegistry.builder()
+                .include(ReferenceKernels.registry())
+                .include(HostSparseKernels.registry());
+        for (Operation op : new Operation[] {Operations.ADD, Operations.SUBTRACT, Operations.MULTIPLY, Operations.DIVIDE}) {
+            kernels.overwrite(op, ALL, (call, result) -> arithmetic(op, call, result, javaKernelMaxElements));
+        }
+        return kernels
+                .overwrite(Operations.NEG, WIDE_FLOATS, (call, result) -> transform(new Negative(in(call), out(result))))
+                .overwrite(Operations.ABS, WIDE_FLOATS, (call, result) -> transform(new Abs(in(call), out(result))))
+                .overwrite(Operations.EXP, WIDE_FLOATS, (call, result) -> transform(new Exp(in(call), out(result))))
+                .overwrite(Operations.LOG, WIDE_FLOATS, (call, result) -> transform(new Log(in(call), out(result))))
+                .overwrite(Operations.SQRT, WIDE_FLOATS, (call, result) -> transform(new Sqrt(in(call), out(result))))
+                .overwrite(Operations.TANH, WIDE_FLOATS, (call, result) -> transform(new Tanh(in(call), out(result))))
+                .write(Operations.MATMUL, ALL, CpuKernels::matmul)
+                .overwrite(Operations.CAST, ALL, CpuKernels::cast)
+                .overwrite(Operations.TRANSPOSE, ALL, CpuKernels::transpose)
+                .overwrite(Operations.SUM, WIDE_FLOATS, (call, result) -> Nd4j.exec(new Sum(in(call), out(result),
+                        keepDims(call), axes(call))))
+                .overwrite(Operations.MEAN, WIDE_FLOATS, (call, result) -> Nd4j.exec(new Mean(in(call), out(result),
+                        keepDims(call), axes(call))))
+                .build();
+    }
+
+    private static void arithmetic(Operation op, KernelCall call, Operand result, long javaKernelMaxElements) {
+        Operand a = call.input(0);
+        Operand b = call.input(1);
+        if (op == Operations.DIVIDE && result.dtype().isInteger()) {
+            IntegerDivision.divide(a, b, result);
+            return;
+        }
+        if (JavaElementwise.handles(op, a, b, result, javaKernelMaxElements)) {
+            JavaElementwise.run(op, a, b, result);
+            return;
+        }
+        INDArray[] inputs = {Nd4jViews.of(a), Nd4jViews.of(b)};
+        INDArray[] outputs = {Nd4jViews.of(result)};
+        DynamicCustomOp kernel = op == Operations.ADD ? new AddOp(inputs, outputs)
+                : op == Operations.SUBTRACT ? new SubOp(inputs, outputs)
+                : op == Operations.MULTIPLY ? new MulOp(inputs, outputs) : new DivOp(inputs, outputs);
+        Nd4j.exec(kernel);
+    }
+
+    private static INDArray in(KernelCall call) {
+        return Nd4jViews.of(call.input(0));
+    }
+
+    private static INDArray out(Operand result) {
+        return Nd4jViews.of(result);
+    }
+
+    private static void transform(org.nd4j.linalg.api.ops.Op op) {
+        Nd4j.getExecutioner().exec(op);
+    }
+
+    private static void matmul(KernelCall call, Operand result) {
+        Nd4j.exec(new Mmul(Nd4jViews.of(call.input(0)), Nd4jViews.of(call.input(1)), Nd4jViews.of(result), null));
+    }
+
+    private static void cast(KernelCall call, Operand result) {
+        Cast kernel = new Cast(Nd4jViews.of(call.input(0)), Nd4jViews.dataType(result.dtype()));
+        kernel.addOutputArgument(Nd4jViews.of(result));
+        Nd4j.exec(kernel);
+    }
+
+    /** ND4J's strided assignment from a permuted view of the input into the row-major result. */
+    private static void transpose(KernelCall call, Operand result) {
+        int rank = call.input(0).shape().rank();
+        int[] order = new int[rank];
+        int[] given = call.attributes().has(Attribute.PERMUTATION) ? call.attributes().get(Attribute.PERMUTATION) : null;
+        for (int i = 0; i < rank; i++) {
+            order[i] = given == null ? rank - 1 - i : given[i] < 0 ? given[i] + rank : given[i];
+        }
+        Nd4jViews.of(result).assign(Nd4jViews.of(call.input(0)).permute(order));
+    }
+
+    private static boolean keepDims(KernelCall call) {
+        return call.attributes().getOrDefault(Attribute.KEEP_DIMS, false);
+    }
+
+    /** The reduced axes, non-negative; every axis when none are given. */
+    private static int[] axes(KernelCall call) {
+        int rank = call.input(0).shape().rank();
+        int[] axes = call.attributes().getOrDefault(Attribute.AXES, new int[0]);
+        if (axes.length == 0) {
+            axes = new int[rank];
+            for (int i = 0; i < rank; i++) {
+                axes[i] = i;
+            }
+        }
+        int[] out = new int[axes.length];
+        for (int i = 0; i < axes.length; i++) {
+            out[i] = axes[i] < 0 ? axes[i] + rank : axes[i];
+        }
+        return out;
+    }
+}
