@@ -27,6 +27,11 @@ public record Guard(int input, Condition condition, String explanation) {
         public String described() {
             return described;
         }
+
+        /** True if an integer element of value {@code value} meets the condition. */
+        public boolean holds(long value) {
+            return this == ZERO ? value == 0 : value < 0;
+        }
     }
 
     /** The message of a failed guard in {@code call}. */

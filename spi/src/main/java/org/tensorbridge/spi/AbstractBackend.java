@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.tensorbridge.AnyTensor;
 import org.tensorbridge.Backend;
@@ -16,11 +17,15 @@ import org.tensorbridge.Graph;
 import org.tensorbridge.Shape;
 import org.tensorbridge.SparseTensor;
 import org.tensorbridge.Tensor;
+import org.tensorbridge.UndefinedResultException;
 import org.tensorbridge.UnsupportedDTypeException;
 import org.tensorbridge.graph.Graphs;
+import org.tensorbridge.memory.ElementAccess;
 import org.tensorbridge.memory.MemoryLedger;
+import org.tensorbridge.memory.ScalarCodec;
 import org.tensorbridge.memory.Storage;
 import org.tensorbridge.op.Attributes;
+import org.tensorbridge.op.Guard;
 import org.tensorbridge.op.OperandTypes;
 import org.tensorbridge.op.Operation;
 import org.tensorbridge.op.Operations;
@@ -98,6 +103,22 @@ public abstract class AbstractBackend implements Backend {
     @Override
     public final Tensor apply(Operation operation, Attributes attributes, AnyTensor... inputs) {
         return (Tensor) operations.run(operation, attributes, inputs, ValueKind.DENSE);
+    }
+
+    /** Checks the scalar as an argument called {@code scalar} (its range, and the guards) before the operation. */
+    @Override
+    public final Tensor apply(Operation operation, Tensor a, Number scalar) {
+        Objects.requireNonNull(operation, "operation must not be null");
+        DType dtype = own(a, "a").dtype();
+        ByteBuffer element = ScalarCodec.encode(scalar, dtype, "scalar");
+        for (Guard guard : operation.guards()) {
+            if (guard.input() == 1 && dtype.isInteger() && guard.condition().holds(ElementAccess.readLong(element,
+                    dtype, 0))) {
+                throw new UndefinedResultException(operation.name() + "(a, scalar): scalar is " + scalar + " and a is "
+                        + dtype.displayName() + "; " + guard.explanation());
+            }
+        }
+        return Backend.super.apply(operation, a, scalar);
     }
 
     @Override
