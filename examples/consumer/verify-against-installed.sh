@@ -15,7 +15,8 @@ cd "$root"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-version="$(./mvnw -B -q help:evaluate -Dexpression=project.version -DforceStdout)"
+version="$(./mvnw -B -q org.apache.maven.plugins:maven-help-plugin:3.6.0:evaluate -Dexpression=project.version \
+  -DforceStdout)"
 echo "consumer: tensorbridge $version"
 
 # 1. Every module artifact of the reactor is pinned by the BOM, except the parent (users get it through
