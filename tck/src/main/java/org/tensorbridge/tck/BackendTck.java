@@ -32,7 +32,7 @@ import org.tensorbridge.BackendProvider;
 @ExtendWith(ConformanceExtension.class)
 public abstract class BackendTck implements ConversionRules, ReadOnlyRules, LifetimeRules, DTypeRules, ShapeRules,
         OperationRules, BadInputRules, CreationRules, IdentityRules, SparseRules, GraphRules, ElementwiseMathRules,
-        StructureRules, OperationSetRules {
+        StructureRules, OperationSetRules, EdgeRules {
     private Backend backend;
     private Fixtures fixtures;
 

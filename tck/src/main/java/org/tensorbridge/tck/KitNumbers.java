@@ -3,9 +3,11 @@ package org.tensorbridge.tck;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Random;
+import org.tensorbridge.BFloat16;
 import org.tensorbridge.Backend;
 import org.tensorbridge.CopyPolicy;
 import org.tensorbridge.DType;
+import org.tensorbridge.Float16;
 import org.tensorbridge.HostArray;
 import org.tensorbridge.Shape;
 import org.tensorbridge.Tensor;
@@ -31,11 +33,32 @@ final class KitNumbers {
         };
     }
 
-    /** {@code value} rounded to floating {@code dtype}, through the kit's own codec. */
+    /**
+     * {@code value} rounded once to floating {@code dtype}, to nearest with ties to even. For float16 and
+     * bfloat16 the double goes to float rounded "to odd" first, so that the second rounding is exact:
+     * rounding to float to nearest would make ties that are not there.
+     */
     static double round(DType dtype, double value) {
-        ByteBuffer cell = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
-        Elements.put(cell, dtype, 0, value);
-        return Elements.get(cell, dtype, 0);
+        return switch (dtype) {
+            case FLOAT64 -> value;
+            case FLOAT32 -> (float) value;
+            case FLOAT16 -> Float16.toFloat(Float16.fromFloat(toOddFloat(value)));
+            case BFLOAT16 -> BFloat16.toFloat(BFloat16.fromFloat(toOddFloat(value)));
+            default -> throw new IllegalArgumentException("kit bug: " + dtype + " is not floating");
+        };
+    }
+
+    /** The float nearest {@code value} toward zero, with its last bit set when inexact ("round to odd"). */
+    private static float toOddFloat(double value) {
+        float nearest = (float) value;
+        if ((double) nearest == value || Float.isInfinite(nearest) || Double.isNaN(value)) {
+            return nearest;
+        }
+        int bits = Float.floatToRawIntBits(nearest);
+        if (Math.abs((double) nearest) > Math.abs(value)) {
+            bits--;
+        }
+        return Float.intBitsToFloat(bits | 1);
     }
 
     /** An integer (or bool) tensor holding exactly {@code values}, copied in. */

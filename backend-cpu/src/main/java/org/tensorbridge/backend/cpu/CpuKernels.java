@@ -39,6 +39,7 @@ import org.tensorbridge.spi.Operand;
 final class CpuKernels {
     private static final Set<DType> WIDE_FLOATS = EnumSet.of(DType.FLOAT32, DType.FLOAT64);
     private static final Set<DType> ALL = EnumSet.allOf(DType.class);
+    private static final Set<DType> HALVES = EnumSet.of(DType.FLOAT16, DType.BFLOAT16);
 
     private CpuKernels() {
     }
@@ -102,7 +103,19 @@ final class CpuKernels {
         Nd4j.exec(new Mmul(Nd4jViews.of(call.input(0)), Nd4jViews.of(call.input(1)), Nd4jViews.of(result), null));
     }
 
+    /**
+     * ND4J's cast, except from floating point to integers and bool, where ND4J converts NaN, infinities
+     * and out-of-range values as the processor does (x86 gives the minimum integer) rather than as Java
+     * does, and to or from float16 and bfloat16, where it loses NaN (bfloat16 NaN became -0.0): the
+     * reference kernel does those exactly.
+     */
     private static void cast(KernelCall call, Operand result) {
+        DType from = call.input(0).dtype();
+        DType to = result.dtype();
+        if ((from.isFloatingPoint() && !to.isFloatingPoint()) || HALVES.contains(from) || HALVES.contains(to)) {
+            ReferenceKernels.cast(call, result);
+            return;
+        }
         Cast kernel = new Cast(Nd4jViews.of(call.input(0)), Nd4jViews.dataType(result.dtype()));
         kernel.addOutputArgument(Nd4jViews.of(result));
         Nd4j.exec(kernel);
