@@ -1,28 +1,28 @@
 package org.tensorbridge.backend.gpu;
 
-import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jocl.CL;
-import org.jocl.Pointer;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_context_properties;
 import org.jocl.cl_device_id;
-import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 import org.tensorbridge.ClosedResourceException;
 
 /**
  * One OpenCL context and in-order command queue on one device, and the only door to them: buffers,
- * blocking transfers, kernel launches, the compiled-program cache and the bounded cache of generated
- * fused kernels. It counts kernel launches and bytes read back to the host, for tests and benchmarks.
+ * the compiled-program cache and the bounded cache of generated fused kernels, and {@link #locked},
+ * the one way to drive the queue. It counts buffers, kernel launches and bytes read back to the host,
+ * for tests and benchmarks.
  *
- * <p>Thread-safety: OpenCL queues and kernel arguments are not safe to drive from several threads
- * (JOCL adds no locking), so every use of the queue and of cached kernels happens while holding this
- * context's lock, taken with {@link #locked}. Operations of one backend therefore run one at a time;
- * buffer creation and release take the lock too.
+ * <p>Thread-safety: OpenCL queues and kernel arguments are not safe to drive from several threads (JOCL
+ * adds no locking). Every transfer and launch is a method of {@link ClQueue}, a token that only
+ * {@link #locked} creates, under this context's lock, and that stops working when its block ends; so
+ * code that can enqueue anything holds the lock by construction. Operations of one backend therefore
+ * run one at a time. Buffer creation and release take the lock too.
  *
  * <p>Lifetime: {@link #close()} releases the cached kernels and programs (fused ones included), the
  * queue, the placeholder buffer and the context; buffers still held by tensors are released when those
@@ -77,31 +77,35 @@ final class ClContext implements AutoCloseable {
         return device;
     }
 
-    /** Runs {@code work} holding the lock, then waits for the queue to finish. */
-    <T> T locked(Supplier<T> work) {
+    /**
+     * Runs {@code work} holding the lock, with a queue token valid for the block, then waits for the
+     * queue to finish; returns what {@code work} returns.
+     *
+     * @throws ClosedResourceException if the context was closed
+     */
+    <T> T locked(Function<ClQueue, T> work) {
         lock.lock();
+        ClQueue token = null;
         try {
             requireOpen();
-            T result = work.get();
+            token = new ClQueue(this, queue);
+            T result = work.apply(token);
             ClStatus.check(CL.clFinish(queue), "clFinish");
             return result;
         } finally {
+            if (token != null) {
+                token.expire();
+            }
             lock.unlock();
         }
     }
 
-    /** {@link #locked(Supplier)} without a result. */
-    void locked(Runnable work) {
-        locked(() -> {
-            work.run();
+    /** {@link #locked(Function)} for work without a result. */
+    void run(Consumer<ClQueue> work) {
+        locked(q -> {
+            work.accept(q);
             return null;
         });
-    }
-
-    void requireLock() {
-        if (!lock.isHeldByCurrentThread()) {
-            throw new IllegalStateException("OpenCL queue used without the context lock; this is a backend bug");
-        }
     }
 
     private void requireOpen() {
@@ -141,22 +145,6 @@ final class ClContext implements AutoCloseable {
         }
     }
 
-    /** A scratch buffer of at least one byte, released by closing it; call with the lock held. */
-    Scratch scratch(long bytes) {
-        requireLock();
-        return new Scratch(this, create(Math.max(1, bytes)));
-    }
-
-    /** A scratch buffer holding {@code values}; call with the lock held. */
-    Scratch scratch(long[] values) {
-        Scratch s = scratch((long) values.length * Long.BYTES);
-        if (values.length > 0) {
-            ClStatus.check(CL.clEnqueueWriteBuffer(queue, s.memory(), CL.CL_TRUE, 0, (long) values.length * Long.BYTES,
-                    Pointer.to(values), 0, null, null), "clEnqueueWriteBuffer");
-        }
-        return s;
-    }
-
     /** An 8-byte buffer passed for zero-size operands, which own no {@code cl_mem}. */
     cl_mem placeholder() {
         return placeholder;
@@ -172,90 +160,16 @@ final class ClContext implements AutoCloseable {
         return createdBuffers.get();
     }
 
-    // ---- transfers (blocking) ----
+    // ---- programs and counters (the queue token's back end) ----
 
-    /** Host to device: {@code source}'s remaining bytes to {@code target} at {@code offset}. */
-    void write(ByteBuffer source, cl_mem target, long offset) {
-        requireLock();
-        int bytes = source.remaining();
-        if (bytes == 0) {
-            return;
-        }
-        ClStatus.check(CL.clEnqueueWriteBuffer(queue, target, CL.CL_TRUE, offset, bytes, HostPointers.of(source), 0,
-                null, null), "clEnqueueWriteBuffer of " + bytes + " bytes");
+    /** The fixed programs and their kernels; use only inside {@link #locked}. */
+    ProgramCache programs() {
+        return programs;
     }
 
-    /** Device to host: {@code target.remaining()} bytes from {@code source} at {@code offset}. */
-    void read(cl_mem source, long offset, ByteBuffer target) {
-        requireLock();
-        int bytes = target.remaining();
-        if (bytes == 0) {
-            return;
-        }
-        ClStatus.check(CL.clEnqueueReadBuffer(queue, source, CL.CL_TRUE, offset, bytes, HostPointers.of(target), 0,
-                null, null), "clEnqueueReadBuffer of " + bytes + " bytes");
-        bytesRead.addAndGet(bytes);
-    }
-
-    /** One int read back from the device: a count or a flag. */
-    int readInt(cl_mem source, long index) {
-        requireLock();
-        int[] value = new int[1];
-        ClStatus.check(CL.clEnqueueReadBuffer(queue, source, CL.CL_TRUE, index * Integer.BYTES, Integer.BYTES,
-                Pointer.to(value), 0, null, null), "clEnqueueReadBuffer of a count");
-        bytesRead.addAndGet(Integer.BYTES);
-        return value[0];
-    }
-
-    /** One long read back from the device: an element of an index buffer named in a message. */
-    long readLong(cl_mem source, long index) {
-        requireLock();
-        long[] value = new long[1];
-        ClStatus.check(CL.clEnqueueReadBuffer(queue, source, CL.CL_TRUE, index * Long.BYTES, Long.BYTES,
-                Pointer.to(value), 0, null, null), "clEnqueueReadBuffer of one index");
-        bytesRead.addAndGet(Long.BYTES);
-        return value[0];
-    }
-
-    /** Bytes ever read from the device to the host: transfers, counts and flags. */
-    long bytesRead() {
-        return bytesRead.get();
-    }
-
-    /** One int written to the device. */
-    void writeInt(cl_mem target, long index, int value) {
-        requireLock();
-        ClStatus.check(CL.clEnqueueWriteBuffer(queue, target, CL.CL_TRUE, index * Integer.BYTES, Integer.BYTES,
-                Pointer.to(new int[] {value}), 0, null, null), "clEnqueueWriteBuffer of a flag");
-    }
-
-    /** Device to device. */
-    void copy(cl_mem source, long sourceOffset, cl_mem target, long targetOffset, long bytes) {
-        requireLock();
-        if (bytes == 0) {
-            return;
-        }
-        ClStatus.check(CL.clEnqueueCopyBuffer(queue, source, target, sourceOffset, targetOffset, bytes, 0, null, null),
-                "clEnqueueCopyBuffer of " + bytes + " bytes");
-    }
-
-    // ---- kernels ----
-
-    /** A launch of the cached kernel {@code name} of {@code program}; call with the lock held. */
-    KernelCall kernel(String program, String name) {
-        requireLock();
-        cl_kernel kernel = programs.kernel(program, name);
-        return new KernelCall(this, kernel, program + "/" + name);
-    }
-
-    /**
-     * A launch of the generated fused kernel cached under {@code key}, compiled on a miss from the
-     * program {@link ProgramSources#fused} makes of {@code kernel}; call with the lock held.
-     */
-    KernelCall fused(String key, org.tensorbridge.DType dtype, Supplier<String> kernel) {
-        requireLock();
-        cl_kernel k = fused.kernel(key, () -> sources.fused(dtype, kernel.get()));
-        return new KernelCall(this, k, "fused " + key);
+    /** The sources of every program. */
+    ProgramSources sources() {
+        return sources;
     }
 
     /** The compiler of this context's programs. */
@@ -263,12 +177,16 @@ final class ClContext implements AutoCloseable {
         return builder;
     }
 
-    /** The cache of generated fused kernels. */
+    /** The cache of generated fused kernels; use only inside {@link #locked}. */
     FusedCache fusedCache() {
         return fused;
     }
 
-    /** Counts one kernel launch; {@link KernelCall} calls it for every enqueued kernel. */
+    /** Programs compiled so far, fused ones included. */
+    int compiledPrograms() {
+        return locked(q -> builder.builds());
+    }
+
     void countLaunch() {
         launches.incrementAndGet();
     }
@@ -278,13 +196,13 @@ final class ClContext implements AutoCloseable {
         return launches.get();
     }
 
-    cl_command_queue queue() {
-        return queue;
+    void countRead(long bytes) {
+        bytesRead.addAndGet(bytes);
     }
 
-    /** Compiled programs and created kernels currently held. */
-    ProgramCache programs() {
-        return programs;
+    /** Bytes ever read from the device to the host: transfers, counts and flags. */
+    long bytesRead() {
+        return bytesRead.get();
     }
 
     boolean isClosed() {

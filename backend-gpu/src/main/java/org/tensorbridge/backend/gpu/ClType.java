@@ -96,9 +96,11 @@ enum ClType {
     }
 
     /**
-     * The {@code #define}s typed.cl expects. Integer arithmetic runs in the unsigned accumulator, so
-     * it wraps like Java's instead of being undefined; integer division guards 0 and {@code MIN / -1},
-     * which trap on x86 (a PoCL device) and would kill the JVM.
+     * The {@code #define}s typed.cl and the element functions ({@link ElementFunctions}) expect. Integer
+     * arithmetic runs in the unsigned accumulator {@code A}, so it wraps like Java's instead of being
+     * undefined. Reductions accumulate sums in {@code RACC}: the accumulator for integers (wrapping once
+     * is wrapping at every step), {@code double} for floating dtypes where the device has it (so sums
+     * and means round once, as the reference's do) and {@code RSTORE} rounds the total to the dtype once.
      */
     String macros(int tile) {
         StringBuilder m = new StringBuilder();
@@ -108,33 +110,34 @@ enum ClType {
         m.append("#define LOAD(p, i) ").append(load("p", "i")).append('\n');
         m.append("#define STORE(p, i, v) ").append(store("p", "i", "v")).append('\n');
         m.append("#define TILE ").append(tile).append('\n');
+        m.append("#define SIGNED ").append(kind == Kind.SIGNED ? 1 : 0).append('\n');
         switch (kind) {
             case BOOL -> m.append("#define SUM_STEP(x, y) ((uchar) ((x) | (y)))\n");
             case SIGNED, UNSIGNED -> {
                 m.append("#define NUMERIC 1\n");
                 m.append("#define SUM_STEP(x, y) ((C) ((A) (x) + (A) (y)))\n");
-                m.append("#define OP_ADD(x, y) ((C) ((A) (x) + (A) (y)))\n");
-                m.append("#define OP_SUBTRACT(x, y) ((C) ((A) (x) - (A) (y)))\n");
-                m.append("#define OP_MULTIPLY(x, y) ((C) ((A) (x) * (A) (y)))\n");
                 m.append("#define MAC(acc, x, y) ((acc) + (A) (x) * (A) (y))\n");
-                if (kind == Kind.SIGNED) {
-                    m.append("#define OP_DIVIDE(x, y) ((y) == 0 ? (C) 0 : (y) == (C) -1 ? (C) ((A) 0 - (A) (x)) "
-                            + ": (C) ((x) / (y)))\n");
-                } else {
-                    m.append("#define OP_DIVIDE(x, y) ((y) == 0 ? (C) 0 : (C) ((x) / (y)))\n");
-                }
+                m.append("#define RACC A\n");
+                m.append("#define RSTORE(p, i, v) STORE(p, i, (C) (v))\n");
             }
             default -> {
                 m.append("#define NUMERIC 1\n");
                 m.append("#define SUM_STEP(x, y) ").append(round("(x) + (y)")).append('\n');
-                m.append("#define OP_ADD(x, y) ((x) + (y))\n");
-                m.append("#define OP_SUBTRACT(x, y) ((x) - (y))\n");
-                m.append("#define OP_MULTIPLY(x, y) ((x) * (y))\n");
-                m.append("#define OP_DIVIDE(x, y) ((x) / (y))\n");
                 m.append("#define MAC(acc, x, y) ").append(round("(acc) + (x) * (y)")).append('\n');
+                m.append(reductionMacros());
             }
         }
         return m.toString();
+    }
+
+    private String reductionMacros() {
+        if (this == FLOAT64) {
+            return "#define RACC double\n#define RSTORE(p, i, v) ((p)[i] = (v))\n";
+        }
+        String narrow = this == FLOAT32 ? "(p)[i] = (float) (v)" : store("p", "i", "(v)");
+        String fromDouble = this == FLOAT32 ? "(p)[i] = (float) (v)" : store("p", "i", "odd_float_from_double(v)");
+        return "#ifdef HAS_FP64\n#define RACC double\n#define RSTORE(p, i, v) (" + fromDouble + ")\n#else\n"
+                + "#define RACC float\n#define RSTORE(p, i, v) (" + narrow + ")\n#endif\n";
     }
 
     /**

@@ -1,70 +1,52 @@
 package org.tensorbridge.backend.gpu;
 
-import java.nio.ByteBuffer;
-import java.util.Locale;
+import java.util.Arrays;
+import java.util.List;
 import org.tensorbridge.DType;
 import org.tensorbridge.Shape;
-import org.tensorbridge.spi.BinaryOp;
+import org.tensorbridge.op.OperandTypes;
+import org.tensorbridge.op.ShapeRules;
 import org.tensorbridge.spi.BroadcastStrides;
+import org.tensorbridge.spi.KernelCall;
 import org.tensorbridge.spi.Operand;
 
 /**
- * The dense operations as OpenCL kernel launches: fill, the integer-division zero check,
- * elementwise arithmetic with NumPy broadcasting, tiled matmul and cast. Every byte stays on the
- * device; only the zero check reads back one int (its flag).
- *
- * <p>Stateless apart from the context; call with the context lock held (see {@link ClContext#locked}).
+ * The dense operations as OpenCL kernel launches: every elementwise operation of
+ * {@link ElementFunctions} with NumPy broadcasting, the tiled matmul, casts and transposes. Every byte
+ * stays on the device; only a few longs (dims and strides) go up for broadcasting and transposes.
+ * Stateless; each method takes the {@link ClQueue} of the locked block it runs in.
  */
 final class DenseKernels {
-    private final ClContext cl;
-
-    DenseKernels(ClContext cl) {
-        this.cl = cl;
+    private DenseKernels() {
     }
 
     static DeviceStorage device(Operand operand) {
-        return (DeviceStorage) operand.storage();
+        return DeviceMemory.device(operand);
     }
 
-    static String program(DType dtype) {
-        return dtype.name();
+    /** What the operation's rules saw of a one-input call, for its attributes' shared readers. */
+    static OperandTypes types(KernelCall call) {
+        Operand a = call.input(0);
+        return new OperandTypes(call.operation(), call.attributes(), List.of(a.dtype()), List.of(a.shape().toArray()));
     }
 
-    /** Every element of {@code target} set to {@code element} (one element, native order). */
-    void fill(Operand target, ByteBuffer element) {
-        int width = target.dtype().byteWidth();
-        byte[] value = new byte[width];
-        element.duplicate().get(value);
-        cl.kernel(ProgramSources.COMMON, "fill_" + width)
-                .mem(device(target)).bytes(value).i64(target.shape().elementCount())
-                .run(target.shape().elementCount());
-    }
-
-    /** True if an integer operand holds a zero (its bits are all zero). */
-    boolean containsZero(Operand operand) {
-        long n = operand.shape().elementCount();
-        if (n == 0) {
-            return false;
-        }
-        try (Scratch flag = cl.scratch(Integer.BYTES)) {
-            cl.writeInt(flag.memory(), 0, 0);
-            cl.kernel(ProgramSources.COMMON, "any_zero_" + operand.dtype().byteWidth())
-                    .mem(device(operand)).i64(n).mem(flag).run(n);
-            return cl.readInt(flag.memory(), 0) != 0;
-        }
-    }
-
-    /** {@code result = a op b} with NumPy broadcasting. */
-    void elementwise(BinaryOp op, Operand a, Operand b, Operand result) {
-        String name = "ew_" + op.operationName();
+    /** {@code result = op(a)} or {@code op(a, b)} with NumPy broadcasting, by the {@code ew_NAME} kernels. */
+    static void elementwise(ClQueue q, KernelCall call, Operand result) {
+        String name = "ew_" + call.operation().name();
+        DType dtype = result.dtype();
         Shape shape = result.shape();
         long n = shape.elementCount();
-        long[][] collapsed = collapse(shape, BroadcastStrides.of(a.shape(), shape), BroadcastStrides.of(b.shape(), shape));
+        Operand a = call.input(0);
+        if (call.inputCount() == 1) {
+            q.kernel(dtype, name + "_flat").mem(device(a)).mem(device(result)).i64(n).run(n);
+            return;
+        }
+        Operand b = call.input(1);
+        long[][] collapsed = collapse(shape.toArray(), BroadcastStrides.of(a.shape(), shape),
+                BroadcastStrides.of(b.shape(), shape));
         int rank = collapsed[0].length;
-        boolean flat = rank == 1 && collapsed[1][0] == 1 && collapsed[2][0] == 1;
-        if (flat) {
-            cl.kernel(program(result.dtype()), name + "_flat")
-                    .mem(device(a)).mem(device(b)).mem(device(result)).i64(n).run(n);
+        if (rank == 1 && collapsed[1][0] == 1 && collapsed[2][0] == 1) {
+            q.kernel(dtype, name + "_flat").mem(device(a)).mem(device(b)).mem(device(result)).i64(n).run(n);
             return;
         }
         long[] meta = new long[3 * rank];
@@ -73,66 +55,93 @@ final class DenseKernels {
             meta[rank + axis] = collapsed[1][axis];
             meta[2 * rank + axis] = collapsed[2][axis];
         }
-        try (Scratch strides = cl.scratch(meta)) {
-            cl.kernel(program(result.dtype()), name + "_broadcast")
-                    .mem(device(a)).mem(device(b)).mem(device(result)).i64(n).i32(rank).mem(strides).run(n);
+        try (Scratch strides = q.scratch(meta)) {
+            q.kernel(dtype, name + "_broadcast").mem(device(a)).mem(device(b)).mem(device(result)).i64(n).i32(rank)
+                    .mem(strides).run(n);
         }
     }
 
     /**
-     * Dims and both operands' strides with size-1 axes dropped and neighbouring axes merged where
-     * both operands step through them contiguously: {dims, stridesA, stridesB}.
+     * {@code dims} and each operand's strides over them with size-1 axes dropped and neighbouring axes
+     * merged where every operand steps through them contiguously: {@code {dims, strides...}}. Walking the
+     * result in row-major order visits the same elements before and after.
      */
-    static long[][] collapse(Shape shape, long[] stridesA, long[] stridesB) {
-        int rank = shape.rank();
-        long[] dims = new long[rank];
-        long[] sa = new long[rank];
-        long[] sb = new long[rank];
-        int out = 0;
+    static long[][] collapse(long[] dims, long[]... strides) {
+        int rank = dims.length;
+        long[][] out = new long[1 + strides.length][rank];
+        int kept = 0;
         for (int axis = 0; axis < rank; axis++) {
-            long d = shape.dim(axis);
+            long d = dims[axis];
             if (d == 1) {
                 continue;
             }
-            if (out > 0 && sa[out - 1] == stridesA[axis] * d && sb[out - 1] == stridesB[axis] * d) {
-                dims[out - 1] *= d;
-                sa[out - 1] = stridesA[axis];
-                sb[out - 1] = stridesB[axis];
-            } else {
-                dims[out] = d;
-                sa[out] = stridesA[axis];
-                sb[out] = stridesB[axis];
-                out++;
+            boolean merges = kept > 0;
+            for (int k = 0; k < strides.length && merges; k++) {
+                merges = out[1 + k][kept - 1] == strides[k][axis] * d;
+            }
+            int at = merges ? kept - 1 : kept++;
+            out[0][at] = merges ? out[0][at] * d : d;
+            for (int k = 0; k < strides.length; k++) {
+                out[1 + k][at] = strides[k][axis];
             }
         }
-        return new long[][] {java.util.Arrays.copyOf(dims, out), java.util.Arrays.copyOf(sa, out),
-            java.util.Arrays.copyOf(sb, out)};
+        for (int k = 0; k < out.length; k++) {
+            out[k] = Arrays.copyOf(out[k], kept);
+        }
+        return out;
     }
 
     /** {@code result [m, n] = a [m, k] x b [k, n]}, k > 0, by the tiled kernel. */
-    void matmul(Operand a, Operand b, Operand result) {
+    static void matmul(ClQueue q, KernelCall call, Operand result) {
+        Operand a = call.input(0);
+        Operand b = call.input(1);
         long m = a.shape().dim(0);
         long k = a.shape().dim(1);
         long n = b.shape().dim(1);
-        int tile = cl.programs().tile();
-        cl.kernel(program(result.dtype()), "matmul")
-                .mem(device(a)).mem(device(b)).mem(device(result)).i64(m).i64(k).i64(n)
+        int tile = q.tile();
+        q.kernel(result.dtype(), "matmul").mem(device(a)).mem(device(b)).mem(device(result)).i64(m).i64(k).i64(n)
                 .run2d(n, m, tile, tile);
     }
 
-    /** {@code result = source} converted to {@code result}'s dtype. */
-    void cast(Operand source, Operand result) {
+    /** {@code result = source} converted to {@code result}'s dtype; the same dtype is a device copy. */
+    static void cast(ClQueue q, KernelCall call, Operand result) {
+        Operand source = call.input(0);
         if (source.dtype() == result.dtype()) {
-            cl.copy(device(source).memory(), 0, device(result).memory(), 0, result.byteSize());
+            q.copy(device(source).memory(), 0, device(result).memory(), 0, result.byteSize());
             return;
         }
         long n = result.shape().elementCount();
-        cl.kernel(program(source.dtype()), ProgramSources.castKernel(result.dtype()))
-                .mem(device(source)).mem(device(result)).i64(n).run(n);
+        q.kernel(source.dtype(), ProgramSources.castKernel(result.dtype())).mem(device(source)).mem(device(result))
+                .i64(n).run(n);
     }
 
-    @Override
-    public String toString() {
-        return "dense kernels on " + cl.device().describe().toLowerCase(Locale.ROOT);
+    /**
+     * Axes reordered by the permutation attribute (reversed without one): a gather through the input
+     * strides of the permuted axes, by element width, so it serves every dtype. An order that keeps the
+     * elements' order (after dropping size-1 axes) is one device copy.
+     */
+    static void transpose(ClQueue q, KernelCall call, Operand result) {
+        Operand a = call.input(0);
+        int rank = a.shape().rank();
+        int[] order = ShapeRules.permutation(types(call), rank);
+        long[] own = a.shape().contiguousStrides();
+        long[] permuted = new long[rank];
+        for (int axis = 0; axis < rank; axis++) {
+            permuted[axis] = own[order[axis]];
+        }
+        long[][] collapsed = collapse(result.shape().toArray(), permuted);
+        int axes = collapsed[0].length;
+        if (axes == 0 || (axes == 1 && collapsed[1][0] == 1)) {
+            q.copy(device(a).memory(), 0, device(result).memory(), 0, result.byteSize());
+            return;
+        }
+        long[] meta = new long[2 * axes];
+        System.arraycopy(collapsed[0], 0, meta, 0, axes);
+        System.arraycopy(collapsed[1], 0, meta, axes, axes);
+        long n = result.shape().elementCount();
+        try (Scratch strides = q.scratch(meta)) {
+            q.kernel(ProgramSources.COMMON, "transpose_" + a.dtype().byteWidth()).mem(device(a)).mem(device(result))
+                    .i64(n).i32(axes).mem(strides).run(n);
+        }
     }
 }

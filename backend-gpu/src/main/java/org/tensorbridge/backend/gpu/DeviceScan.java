@@ -6,14 +6,14 @@ package org.tensorbridge.backend.gpu;
  * Hillis-Steele passes (log2 of the chunk count launches); each work-item rescans its chunk from its
  * offset. Linear work, a bounded number of launches.
  *
- * <p>Call with the context lock held. Stateless apart from the context.
+ * <p>Drives the {@link ClQueue} of one locked block. Stateless apart from the queue.
  */
 final class DeviceScan {
     static final long MAX_CHUNKS = 65536;
 
-    private final ClContext cl;
+    private final ClQueue cl;
 
-    DeviceScan(ClContext cl) {
+    DeviceScan(ClQueue cl) {
         this.cl = cl;
     }
 

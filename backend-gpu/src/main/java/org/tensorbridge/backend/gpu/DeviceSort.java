@@ -5,12 +5,12 @@ package org.tensorbridge.backend.gpu;
  * pairs, padded to a power of two with the largest key. Comparing positions on equal keys makes it
  * stable, so equal keys keep their input order, as the host kernels' merge sort does.
  *
- * <p>Call with the context lock held. Stateless apart from the context.
+ * <p>Drives the {@link ClQueue} of one locked block. Stateless apart from the queue.
  */
 final class DeviceSort {
-    private final ClContext cl;
+    private final ClQueue cl;
 
-    DeviceSort(ClContext cl) {
+    DeviceSort(ClQueue cl) {
         this.cl = cl;
     }
 

@@ -2,8 +2,8 @@ package org.tensorbridge.backend.gpu;
 
 import java.util.Objects;
 import org.jocl.cl_mem;
-import org.tensorbridge.spi.MemoryLedger;
-import org.tensorbridge.spi.Storage;
+import org.tensorbridge.memory.MemoryLedger;
+import org.tensorbridge.memory.Storage;
 
 /**
  * Tensor memory in an OpenCL buffer ({@code cl_mem}) on the backend's device. The host cannot address

@@ -1,23 +1,18 @@
 package org.tensorbridge.backend.gpu;
 
-import java.nio.ByteBuffer;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
-import org.tensorbridge.BackendCapabilities;
 import org.tensorbridge.DType;
-import org.tensorbridge.Shape;
 import org.tensorbridge.spi.AbstractBackend;
-import org.tensorbridge.spi.BinaryOp;
-import org.tensorbridge.spi.FusedExpression;
-import org.tensorbridge.spi.Operand;
-import org.tensorbridge.spi.SparseOperand;
-import org.tensorbridge.spi.SparseParts;
-import org.tensorbridge.spi.Storage;
+import org.tensorbridge.spi.BackendSpec;
+import org.tensorbridge.spi.HostIndexChecks;
+import org.tensorbridge.spi.ValueChecks;
 
 /**
  * The GPU backend: tensors live in OpenCL device memory ({@code cl_mem}) on one device, and every
- * operation runs as an OpenCL C kernel there.
+ * operation runs as an OpenCL C kernel there. It is a {@link BackendSpec} of the spi: device memory
+ * ({@link DeviceMemory}), kernels ({@link GpuKernels}), fusion ({@link GpuFusion}), value and index checks
+ * on the device; and no host sharing or wrapping, so its capabilities say it shares nothing.
  *
  * <p><b>Sharing.</b> Device memory is never shared with the host. {@code toHost} with
  * {@code IF_NEEDED} or {@code ALWAYS} copies with one blocking {@code clEnqueueReadBuffer} and reports
@@ -31,33 +26,41 @@ import org.tensorbridge.spi.Storage;
  * ({@code cl_khr_fp64}). float16 and bfloat16 are stored as 16-bit patterns and computed in float
  * with bit-exact conversions, so they need no {@code cl_khr_fp16}.
  *
- * <p><b>Kernels.</b> Dense: fill, elementwise add/subtract/multiply/divide with NumPy broadcasting
- * (per-axis broadcast strides), tiled matmul in local memory, cast between every pair of dtypes (as
- * Java converts), and the integer-division zero check. Sparse: coalesce, add, transpose, toSparse,
- * sparse x dense matmul, sum along an axis and toDense, by device sort, prefix sums and segmented sums
- * ({@link SparseKernels}), and the index checks of a new sparse tensor (the first index outside the
- * dense shape, and whether the indices are canonical).
+ * <p><b>Kernels.</b> Dense: fill; every elementwise operation of {@link ElementFunctions} (add, subtract,
+ * multiply, divide, maximum, minimum, pow with NumPy broadcasting; neg, abs, exp, log, sqrt, tanh);
+ * tiled matmul in local memory; cast between every pair of dtypes (as Java converts); transpose by any
+ * permutation, as a strided gather; sum, mean, max and min over any axes, with or without kept dims; and
+ * the guards' zero and negative checks. Sparse: coalesce, add, transpose, toSparse, sparse x dense
+ * matmul, sum along an axis and toDense, by device sort, prefix sums and segmented sums
+ * ({@link SparseKernels}), and the index checks of a new sparse tensor.
+ *
+ * <p><b>Values.</b> Integer arithmetic wraps. Add, subtract, multiply, divide, sqrt, neg, abs, maximum,
+ * minimum, casts, transposes, integer reductions, max and min are bit for bit the reference's (for sqrt
+ * and float32 division where the device rounds them correctly, {@code CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT});
+ * floating sums and means too where the device has double precision, since they accumulate in
+ * {@code double} in the reference's order and round once. exp, log, tanh and pow on floating dtypes are
+ * the device's math library, within its documented ulps (OpenCL 1.2: 3, 3, 5 and 16 ulp), then rounded
+ * to the dtype.
  *
  * <p><b>Fusion.</b> A graph run hands a chain of floating-point elementwise operations over operands of
- * the result's shape to {@link #fusedElementwise}; this backend generates one OpenCL C kernel for it
- * that reads each input once, evaluates the chain in registers (float16 and bfloat16 in float, rounded
- * after each operation as the unfused kernels round, so the values are identical) and writes the result
- * once. Scalars are kernel arguments, so one program serves every scalar value of an expression's
- * signature. Programs are compiled once per (signature, input count, dtype) and kept in a
- * least-recently-used cache of 256; an evicted program's kernel and program are released at once.
+ * the result's shape to {@link GpuFusion}, which generates one OpenCL C kernel for it that reads each
+ * input once, evaluates the chain in registers by the same element functions the unfused kernels call
+ * (float16 and bfloat16 in float, rounded after each operation as the unfused kernels round, so the
+ * values are identical) and writes the result once. Scalars are kernel arguments, so one program serves
+ * every scalar value of an expression's signature. Programs are compiled once per (signature, input
+ * count, dtype) and kept in a least-recently-used cache of 256; an evicted program's kernel and program
+ * are released at once.
  *
- * <p><b>What crosses to the host.</b> No element of any operation: only scalars. One int per integer
- * division's zero check and per operation that makes a sparse result (its nnz; the transpose reads one
- * more for its canonical flag); for a new sparse tensor, one int for the index check (plus the offending
- * index value when it fails) and one for the canonical check. The dense shape's dims or strides and
- * broadcast strides go up as a few longs. A CSR matrix ({@code sparseCsr}) is checked and expanded to
- * COO indices by kernels: one int comes back for each of its two checks (plus the offending entry's
- * values when one fails).
+ * <p><b>What crosses to the host.</b> No element of any operation: only scalars. One int per guard check
+ * (integer division, integer power) and per operation that makes a sparse result (its nnz; the transpose
+ * reads one more for its canonical flag); for a new sparse tensor, one int for the index check (plus the
+ * offending index value when it fails) and one for the canonical check. Dims and strides for
+ * broadcasting, transposes and reductions go up as a few longs.
  *
- * <p><b>Thread-safety.</b> Thread-safe. The OpenCL queue and the cached kernels are driven under one
- * lock per backend ({@link ClContext}), so operations of one backend run one at a time on its device;
- * the base class holds references to operands while they run, so a concurrent {@code close()} never
- * frees memory under a kernel.
+ * <p><b>Thread-safety.</b> Thread-safe. The OpenCL queue and the cached kernels are driven only through
+ * a {@link ClQueue}, which exists only inside one locked block of the backend's {@link ClContext}, so
+ * operations of one backend run one at a time on its device; the spi holds references to operands while
+ * they run, so a concurrent {@code close()} never frees memory under a kernel.
  *
  * <p><b>Lifetime.</b> Tensors hold reference-counted {@code cl_mem} buffers, released when the last
  * holder closes. Programs are compiled once per backend, on first use, and cached (fused ones in the
@@ -69,25 +72,10 @@ public final class GpuBackend extends AbstractBackend implements AutoCloseable {
     public static final String NAME = "gpu";
 
     private final ClContext cl;
-    private final DenseKernels dense;
-    private final SparseKernels sparse;
-    private final FusedKernels fused;
-    private final IndexChecks indexChecks;
-    private final long maxTensorBytes;
 
-    private GpuBackend(DeviceInfo device, ClContext cl, Set<DType> dtypes) {
-        super(NAME, device.toDevice(), BackendCapabilities.builder()
-                .sharesHostMemory(false)
-                .sharesWritable(false)
-                .wrapsHostBuffers(false)
-                .supportedDTypes(dtypes)
-                .build());
+    private GpuBackend(BackendSpec spec, ClContext cl) {
+        super(spec);
         this.cl = cl;
-        this.dense = new DenseKernels(cl);
-        this.sparse = new SparseKernels(cl, this::allocateDevice);
-        this.fused = new FusedKernels(cl);
-        this.indexChecks = new IndexChecks(cl);
-        this.maxTensorBytes = Math.max(0, Math.min(device.maxAllocation(), Integer.MAX_VALUE));
     }
 
     /** A backend on {@code device}, with its own context and queue. */
@@ -95,7 +83,14 @@ public final class GpuBackend extends AbstractBackend implements AutoCloseable {
         Set<DType> dtypes = supportedDTypes(device);
         ClContext cl = new ClContext(device, new ProgramSources(dtypes, device.fp64(), tile(device)));
         try {
-            return new GpuBackend(device, cl, dtypes);
+            BackendSpec.Builder spec = BackendSpec.builder(NAME, device.toDevice()).dtypes(dtypes);
+            DeviceMemory memory = new DeviceMemory(cl, spec.ledger());
+            return new GpuBackend(spec.memory(ledger -> memory)
+                    .kernels(GpuKernels.registry(cl, dtypes))
+                    .fusion(new GpuFusion(cl, dtypes))
+                    .valueChecks(new DeviceValueChecks(cl, ValueChecks.onHost(memory)))
+                    .indexChecks(m -> new DeviceIndexChecks(cl, new HostIndexChecks(m)))
+                    .build(), cl);
         } catch (RuntimeException | Error e) {
             cl.close();
             throw e;
@@ -120,145 +115,6 @@ public final class GpuBackend extends AbstractBackend implements AutoCloseable {
         return 1;
     }
 
-    // ---- memory and transfers ----
-
-    @Override
-    protected Storage allocate(long byteSize) {
-        return allocateDevice(byteSize);
-    }
-
-    private DeviceStorage allocateDevice(long byteSize) {
-        return DeviceStorage.allocate(cl, byteSize, ledger());
-    }
-
-    @Override
-    protected void upload(ByteBuffer source, Storage target) {
-        DeviceStorage device = (DeviceStorage) target;
-        if (device.isEmpty() || !source.hasRemaining()) {
-            return;
-        }
-        cl.locked(() -> cl.write(source, device.memory(), 0));
-    }
-
-    @Override
-    protected void download(Storage source, ByteBuffer target) {
-        DeviceStorage device = (DeviceStorage) source;
-        if (device.isEmpty() || !target.hasRemaining()) {
-            return;
-        }
-        cl.locked(() -> cl.read(device.memory(), 0, target));
-    }
-
-    @Override
-    protected long maxTensorBytes() {
-        return maxTensorBytes;
-    }
-
-    // ---- dense kernels ----
-
-    @Override
-    protected void fill(Operand target, ByteBuffer element) {
-        cl.locked(() -> dense.fill(target, element));
-    }
-
-    @Override
-    protected boolean containsZero(Operand operand) {
-        return cl.locked(() -> dense.containsZero(operand));
-    }
-
-    @Override
-    protected void elementwise(BinaryOp op, Operand a, Operand b, Operand result) {
-        cl.locked(() -> dense.elementwise(op, a, b, result));
-    }
-
-    @Override
-    protected void matmul(Operand a, Operand b, Operand result) {
-        cl.locked(() -> dense.matmul(a, b, result));
-    }
-
-    @Override
-    protected void cast(Operand source, Operand result) {
-        cl.locked(() -> dense.cast(source, result));
-    }
-
-    /**
-     * One generated kernel for the whole chain (see {@link FusedKernels}); an expression it does not
-     * cover (not floating-point, or operands not all of the result's dtype and shape) runs step by step.
-     */
-    @Override
-    protected void fusedElementwise(FusedExpression expression, List<Operand> inputs, Operand result) {
-        if (!FusedKernels.supports(expression, inputs, result)) {
-            super.fusedElementwise(expression, inputs, result);
-            return;
-        }
-        cl.locked(() -> fused.run(expression, inputs, result));
-    }
-
-    // ---- sparse kernels ----
-
-    /** A device kernel over the indices; only the offending position and value come back. */
-    @Override
-    protected String firstInvalidIndex(Operand indices, Shape denseShape) {
-        if (!IndexChecks.fits(indices)) {
-            return super.firstInvalidIndex(indices, denseShape);
-        }
-        return cl.locked(() -> indexChecks.firstInvalidIndex(indices, denseShape));
-    }
-
-    /** A device kernel over the indices; one flag comes back. */
-    @Override
-    protected boolean isCanonical(Operand indices, Shape denseShape) {
-        if (!IndexChecks.fits(indices)) {
-            return super.isCanonical(indices, denseShape);
-        }
-        return cl.locked(() -> indexChecks.isCanonical(indices, denseShape));
-    }
-
-    /** Device kernels check indptr and the columns and expand them; one int (and a message's values) comes back. */
-    @Override
-    protected void csrToCoo(Operand indptr, Operand columns, long columnCount, Operand coo) {
-        if (!IndexChecks.fitsCsr(indptr, columns)) {
-            super.csrToCoo(indptr, columns, columnCount, coo);
-            return;
-        }
-        cl.locked(() -> indexChecks.csrToCoo(indptr, columns, columnCount, coo));
-    }
-
-    @Override
-    protected SparseParts coalesce(SparseOperand a) {
-        return cl.locked(() -> sparse.coalesce(a));
-    }
-
-    @Override
-    protected SparseParts add(SparseOperand a, SparseOperand b) {
-        return cl.locked(() -> sparse.add(a, b));
-    }
-
-    @Override
-    protected SparseParts transpose(SparseOperand a) {
-        return cl.locked(() -> sparse.transpose(a));
-    }
-
-    @Override
-    protected SparseParts toSparse(Operand dense) {
-        return cl.locked(() -> sparse.toSparse(dense));
-    }
-
-    @Override
-    protected void matmul(SparseOperand a, Operand b, Operand result) {
-        cl.locked(() -> sparse.matmul(a, b, result));
-    }
-
-    @Override
-    protected void sum(SparseOperand a, int axis, Operand result) {
-        cl.locked(() -> sparse.sum(a, axis, result));
-    }
-
-    @Override
-    protected void toDense(SparseOperand a, Operand result) {
-        cl.locked(() -> sparse.toDense(a, result));
-    }
-
     // ---- diagnostics and lifetime ----
 
     /**
@@ -280,7 +136,7 @@ public final class GpuBackend extends AbstractBackend implements AutoCloseable {
      * cache evicted it.
      */
     public int compiledPrograms() {
-        return cl.locked(() -> cl.programs().builds());
+        return cl.compiledPrograms();
     }
 
     /**

@@ -10,9 +10,11 @@ import org.tensorbridge.DType;
 /**
  * The OpenCL C source of each program: {@value #COMMON} (type-independent kernels from
  * {@code common.cl}) and one program per supported dtype, named by {@link DType#name()}, made of
- * {@code prelude.cl}, the type's macros, {@code typed.cl} and generated cast kernels to every supported
- * dtype. Generated fused kernels ({@link FusedSource}) get the same prelude and type macros through
- * {@link #fused}. Immutable and thread-safe.
+ * {@code prelude.cl}, the type's macros, the element functions of {@link ElementFunctions},
+ * {@code typed.cl}, the unfused elementwise kernels of every entry of that table, and generated cast
+ * kernels to every supported dtype. Generated fused kernels ({@link FusedSource}) get the same prelude,
+ * type macros and element functions through {@link #fused}, so they compute what the unfused kernels
+ * compute. Immutable and thread-safe.
  */
 final class ProgramSources {
     static final String COMMON = "common";
@@ -48,8 +50,7 @@ final class ProgramSources {
         }
         ClType type = ClType.of(dtype);
         StringBuilder source = new StringBuilder();
-        source.append(header()).append(prelude).append('\n').append(type.macros(tile)).append('\n').append(typed)
-                .append('\n');
+        source.append(head(type)).append(typed).append('\n').append(ElementFunctions.kernels(type));
         for (DType to : DType.values()) {
             if (supported.contains(to)) {
                 source.append(cast(type, ClType.of(to)));
@@ -63,7 +64,12 @@ final class ProgramSources {
         if (!supported.contains(dtype)) {
             throw new IllegalArgumentException("no fused OpenCL kernel for unsupported dtype " + dtype.displayName());
         }
-        return header() + prelude + '\n' + ClType.of(dtype).macros(tile) + '\n' + kernel;
+        return head(ClType.of(dtype)) + kernel;
+    }
+
+    /** What every program of {@code type} starts with: extensions, the prelude, the type's macros and element functions. */
+    private String head(ClType type) {
+        return header() + prelude + '\n' + type.macros(tile) + '\n' + ElementFunctions.definitions(type) + '\n';
     }
 
     private String header() {

@@ -4,7 +4,7 @@ import org.jocl.cl_mem;
 
 /**
  * A temporary device buffer of one operation (sort keys, prefix sums, broadcast strides): created
- * and closed while the operation holds the context lock, counted by {@link ClContext#liveBuffers()}.
+ * by a {@link ClQueue} and closed within the same locked block, counted by {@link ClContext#liveBuffers()}.
  * Not thread-safe; close it once, with try-with-resources.
  */
 final class Scratch implements AutoCloseable {

@@ -18,8 +18,8 @@ final class Segments implements AutoCloseable {
         this.count = count;
     }
 
-    /** The runs of {@code sorted[0, n)}, {@code n > 0}; call with the context lock held. */
-    static Segments of(ClContext cl, Scratch sorted, long n) {
+    /** The runs of {@code sorted[0, n)}, {@code n > 0}, on the queue of a locked block. */
+    static Segments of(ClQueue cl, Scratch sorted, long n) {
         try (Scratch flags = cl.scratch(n * Integer.BYTES)) {
             cl.kernel(ProgramSources.COMMON, "segment_flags").mem(sorted).i64(n).mem(flags).run(n);
             try (Scratch scan = new DeviceScan(cl).inclusive(flags, n)) {

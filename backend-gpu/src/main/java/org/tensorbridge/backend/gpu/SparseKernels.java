@@ -1,9 +1,9 @@
 package org.tensorbridge.backend.gpu;
 
-import java.util.function.LongFunction;
 import org.jocl.cl_mem;
 import org.tensorbridge.DType;
 import org.tensorbridge.Shape;
+import org.tensorbridge.memory.Storage;
 import org.tensorbridge.spi.Operand;
 import org.tensorbridge.spi.SparseOperand;
 import org.tensorbridge.spi.SparseParts;
@@ -19,15 +19,23 @@ import org.tensorbridge.spi.SparseParts;
  * <p>What crosses to the host: one int per operation that makes a sparse result (the result's nnz,
  * which sizes its memory) or for the transpose's canonical flag. No element does.
  *
- * <p>Call with the context lock held. Results are allocated through the backend, so they are counted
- * by its ledger; on failure every allocated result is released.
+ * <p>One per locked block: it drives the {@link ClQueue} it was made with. Results are allocated
+ * through the kernel call's {@link Allocator} (the backend's memory), so they are counted by its ledger;
+ * on failure every allocated result is released. Not thread-safe.
  */
 final class SparseKernels {
-    private final ClContext cl;
-    private final LongFunction<DeviceStorage> allocator;
+    /** Result memory of the backend: {@code spi.KernelCall::allocate}. */
+    @FunctionalInterface
+    interface Allocator {
+        /** New memory for a {@code dtype} array of {@code shape}, one reference, contents unspecified. */
+        Storage allocate(DType dtype, Shape shape);
+    }
+
+    private final ClQueue cl;
+    private final Allocator allocator;
     private final DeviceSort sorter;
 
-    SparseKernels(ClContext cl, LongFunction<DeviceStorage> allocator) {
+    SparseKernels(ClQueue cl, Allocator allocator) {
         this.cl = cl;
         this.allocator = allocator;
         this.sorter = new DeviceSort(cl);
@@ -74,13 +82,13 @@ final class SparseKernels {
         Shape transposed = Shape.of(a.denseShape().dim(1), rows);
         int width = a.dtype().byteWidth();
         if (n == 0) {
-            return parts(0, 2, width, (indices, values) -> { }, true);
+            return parts(0, 2, a.dtype(), (indices, values) -> { }, true);
         }
         try (Scratch keys = cl.scratch(DeviceSort.paddedLength(n) * Long.BYTES)) {
             writeKeys(a, new int[] {1, 0}, transposed.contiguousStrides(), keys.memory());
             try (Scratch pos = sorter.sort(keys, n)) {
                 boolean canonical = a.canonical() || n == 1 || distinct(keys, n);
-                return parts(n, 2, width, (indices, values) -> {
+                return parts(n, 2, a.dtype(), (indices, values) -> {
                     cl.kernel(ProgramSources.COMMON, "gather_" + width).mem(memory(a.values())).mem(pos).i64(n)
                             .mem(values).run(n);
                     decode(keys.memory(), n, transposed, indices);
@@ -95,16 +103,16 @@ final class SparseKernels {
         Shape shape = dense.shape();
         int width = dense.dtype().byteWidth();
         if (n == 0) {
-            return parts(0, shape.rank(), width, (indices, values) -> { }, true);
+            return parts(0, shape.rank(), dense.dtype(), (indices, values) -> { }, true);
         }
         try (Scratch flags = cl.scratch(n * Integer.BYTES)) {
-            cl.kernel(DenseKernels.program(dense.dtype()), "nonzero_flags").mem(memory(dense)).i64(n).mem(flags).run(n);
+            cl.kernel(dense.dtype(), "nonzero_flags").mem(memory(dense)).i64(n).mem(flags).run(n);
             try (Scratch scan = new DeviceScan(cl).inclusive(flags, n)) {
                 long count = cl.readInt(scan.memory(), n - 1);
                 try (Scratch positions = cl.scratch(count * Long.BYTES)) {
                     cl.kernel(ProgramSources.COMMON, "compact_positions").mem(flags).mem(scan).i64(n).mem(positions)
                             .run(n);
-                    return parts(count, shape.rank(), width, (indices, values) -> {
+                    return parts(count, shape.rank(), dense.dtype(), (indices, values) -> {
                         cl.kernel(ProgramSources.COMMON, "gather_" + width).mem(memory(dense)).mem(positions)
                                 .i64(count).mem(values).run(count);
                         decode(positions.memory(), count, shape, indices);
@@ -127,7 +135,7 @@ final class SparseKernels {
             writeKeys(a, new int[] {0}, new long[] {1}, keys.memory());
             try (Scratch pos = sorter.sort(keys, nnz); Scratch rowStarts = cl.scratch((m + 1) * Long.BYTES)) {
                 cl.kernel(ProgramSources.COMMON, "row_pointers").mem(keys).i64(nnz).i64(m).mem(rowStarts).run(m + 1);
-                cl.kernel(DenseKernels.program(a.dtype()), "sparse_matmul").mem(memory(a.indices()))
+                cl.kernel(a.dtype(), "sparse_matmul").mem(memory(a.indices()))
                         .mem(memory(a.values())).mem(pos).mem(rowStarts).mem(memory(b)).i64(m).i64(n)
                         .mem(memory(result)).run2d(n, m);
             }
@@ -180,7 +188,7 @@ final class SparseKernels {
         try (Scratch pos = sorter.sort(keys, n); Segments runs = Segments.of(cl, keys, n);
                 Scratch sums = cl.scratch(runs.count() * dtype.byteWidth())) {
             long count = runs.count();
-            cl.kernel(DenseKernels.program(dtype), "segment_sum").mem(values).mem(pos).mem(runs.heads()).i64(count)
+            cl.kernel(dtype, "segment_sum").mem(values).mem(pos).mem(runs.heads()).i64(count)
                     .mem(sums).run(count);
             cl.kernel(ProgramSources.COMMON, "scatter_" + dtype.byteWidth()).mem(sums).mem(runs.keys()).i64(count)
                     .mem(memory(result)).run(count);
@@ -189,14 +197,13 @@ final class SparseKernels {
 
     /** Sorts {@code keys[0, n)} and merges equal keys, summing their values: a canonical result. */
     private SparseParts merge(Scratch keys, long n, cl_mem values, DType dtype, Shape shape) {
-        int width = dtype.byteWidth();
         if (n == 0) {
-            return parts(0, shape.rank(), width, (indices, out) -> { }, true);
+            return parts(0, shape.rank(), dtype, (indices, out) -> { }, true);
         }
         try (Scratch pos = sorter.sort(keys, n); Segments runs = Segments.of(cl, keys, n)) {
             long count = runs.count();
-            return parts(count, shape.rank(), width, (indices, out) -> {
-                cl.kernel(DenseKernels.program(dtype), "segment_sum").mem(values).mem(pos).mem(runs.heads()).i64(count)
+            return parts(count, shape.rank(), dtype, (indices, out) -> {
+                cl.kernel(dtype, "segment_sum").mem(values).mem(pos).mem(runs.heads()).i64(count)
                         .mem(out).run(count);
                 decode(runs.keys().memory(), count, shape, indices);
             }, true);
@@ -238,9 +245,7 @@ final class SparseKernels {
     }
 
     private void zero(Operand result) {
-        long n = result.shape().elementCount();
-        int width = result.dtype().byteWidth();
-        cl.kernel(ProgramSources.COMMON, "fill_" + width).mem(memory(result)).bytes(new byte[width]).i64(n).run(n);
+        DeviceMemory.fill(cl, result, new byte[result.dtype().byteWidth()]);
     }
 
     /** What a result's kernels write into its freshly allocated index and value memory. */
@@ -248,11 +253,11 @@ final class SparseKernels {
         void write(DeviceStorage indices, DeviceStorage values);
     }
 
-    private SparseParts parts(long count, int rank, int width, Writer writer, boolean canonical) {
-        DeviceStorage indices = allocator.apply(count * rank * Long.BYTES);
+    private SparseParts parts(long count, int rank, DType dtype, Writer writer, boolean canonical) {
+        DeviceStorage indices = (DeviceStorage) allocator.allocate(DType.INT64, Shape.of(count, rank));
         DeviceStorage values;
         try {
-            values = allocator.apply(count * width);
+            values = (DeviceStorage) allocator.allocate(dtype, Shape.of(count));
         } catch (RuntimeException | Error e) {
             indices.release();
             throw e;

@@ -3,7 +3,9 @@
 
 #pragma OPENCL FP_CONTRACT OFF
 
-// ---- fill and zero checks, by element width ----
+// ---- fill, zero checks, gather, scatter and transpose, by element width ----
+// transpose_W: r[i] = a[from], from = the sum over result axes d of i's coordinate times meta[rank + d],
+// the input stride of the axis that became d; meta[0 .. rank) are the result's dims.
 
 #define BY_WIDTH(W, T) \
 __kernel void fill_##W(__global T* p, const T v, const long n) { \
@@ -21,6 +23,18 @@ __kernel void gather_##W(__global const T* src, __global const long* pos, const 
 __kernel void scatter_##W(__global const T* src, __global const long* at, const long n, __global T* dst) { \
     long i = get_global_id(0); \
     if (i < n) dst[at[i]] = src[i]; \
+} \
+__kernel void transpose_##W(__global const T* a, __global T* r, const long n, const int rank, \
+        __global const long* meta) { \
+    long i = get_global_id(0); \
+    if (i >= n) return; \
+    long rest = i, from = 0; \
+    for (int d = rank - 1; d >= 0; d--) { \
+        long dim = meta[d]; \
+        from += (rest % dim) * meta[rank + d]; \
+        rest /= dim; \
+    } \
+    r[i] = a[from]; \
 }
 
 BY_WIDTH(1, uchar)

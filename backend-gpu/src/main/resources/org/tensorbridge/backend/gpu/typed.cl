@@ -1,6 +1,8 @@
 // tensorbridge backend-gpu: kernels for one element type (OpenCL C 1.2). The Java side prepends the
-// macros of the type: S (storage type), C (compute type), A (accumulator), LOAD, STORE, SUM_STEP, and
-// NUMERIC, OP_ADD .. OP_DIVIDE, MAC and TILE for numeric types. Casts are appended after this file.
+// macros of the type: S (storage type), C (compute type), A (accumulator), LOAD, STORE, SUM_STEP, SIGNED,
+// TILE, and NUMERIC, MAC, RACC, RSTORE for numeric types; and the element functions op_NAME of every
+// elementwise operation defined on the type (ElementFunctions). It appends the elementwise kernels
+// (UNARY_KERNELS and BINARY_KERNELS of each of those operations) and the casts after this file.
 // Every kernel checks its bounds, so global sizes may be rounded up.
 
 // ---- sparse: sums of segments, non-zero flags ----
@@ -29,13 +31,21 @@ __kernel void nonzero_flags(__global const S* p, const long n, __global int* fla
 // ---- elementwise, same shapes (flat) or NumPy broadcasting through per-axis strides ----
 // meta = result dims [rank], then a's strides [rank], then b's strides [rank], in elements.
 
-#define ELEMENTWISE(NAME, OP) \
+#define UNARY_KERNELS(NAME) \
+__kernel void ew_##NAME##_flat(__global const S* a, __global S* r, const long n) { \
+    long i = get_global_id(0); \
+    if (i >= n) return; \
+    C x = LOAD(a, i); \
+    STORE(r, i, op_##NAME(x)); \
+}
+
+#define BINARY_KERNELS(NAME) \
 __kernel void ew_##NAME##_flat(__global const S* a, __global const S* b, __global S* r, const long n) { \
     long i = get_global_id(0); \
     if (i >= n) return; \
     C x = LOAD(a, i); \
     C y = LOAD(b, i); \
-    STORE(r, i, OP(x, y)); \
+    STORE(r, i, op_##NAME(x, y)); \
 } \
 __kernel void ew_##NAME##_broadcast(__global const S* a, __global const S* b, __global S* r, const long n, \
         const int rank, __global const long* meta) { \
@@ -51,13 +61,84 @@ __kernel void ew_##NAME##_broadcast(__global const S* a, __global const S* b, __
     } \
     C x = LOAD(a, ia); \
     C y = LOAD(b, ib); \
-    STORE(r, i, OP(x, y)); \
+    STORE(r, i, op_##NAME(x, y)); \
 }
 
-ELEMENTWISE(add, OP_ADD)
-ELEMENTWISE(subtract, OP_SUBTRACT)
-ELEMENTWISE(multiply, OP_MULTIPLY)
-ELEMENTWISE(divide, OP_DIVIDE)
+// flag |= 1 if any element is below zero: the guard of integer powers.
+__kernel void any_negative(__global const S* p, const long n, __global int* flag) {
+    long i = get_global_id(0);
+    if (i < n && LOAD(p, i) < 0) atomic_or(flag, 1);
+}
+
+// ---- reductions: one work-item per result element, which visits its elements in row-major order ----
+// meta = kept dims [kept] (in result order), their input strides [kept], reduced dims [reduced], their
+// input strides [reduced]; reduced >= 1 (a rank-0 input has one reduced axis of size 1); count is the
+// product of the reduced dims. Sums accumulate in RACC and round once, so each result is the sum in
+// row-major order that the reference computes; max and min combine with op_maximum and op_minimum.
+
+long reduce_base(long o, const int kept, __global const long* meta) {
+    long base = 0;
+    for (int d = kept - 1; d >= 0; d--) {
+        long dim = meta[d];
+        base += (o % dim) * meta[kept + d];
+        o /= dim;
+    }
+    return base;
+}
+
+// The offset of run j of the innermost reduced axis, over the outer reduced axes.
+long reduce_run(long j, const int reduced, __global const long* dims, __global const long* strides) {
+    long offset = 0;
+    for (int d = reduced - 2; d >= 0; d--) {
+        long dim = dims[d];
+        offset += (j % dim) * strides[d];
+        j /= dim;
+    }
+    return offset;
+}
+
+__kernel void reduce_sum(__global const S* a, __global S* r, const long outputs, const int kept, const int reduced,
+        const long count, const int average, __global const long* meta) {
+    long o = get_global_id(0);
+    if (o >= outputs) return;
+    long base = reduce_base(o, kept, meta);
+    __global const long* dims = meta + 2 * kept;
+    __global const long* strides = dims + reduced;
+    long inner = dims[reduced - 1];
+    long step = strides[reduced - 1];
+    RACC acc = (RACC) 0;
+    for (long j = 0; j < count / inner; j++) {
+        long at = base + reduce_run(j, reduced, dims, strides);
+        for (long k = 0; k < inner; k++) {
+            acc += (RACC) LOAD(a, at + k * step);
+        }
+    }
+    if (average) acc /= (RACC) count;
+    RSTORE(r, o, acc);
+}
+
+#define REDUCE_EXTREME(NAME, COMBINE) \
+__kernel void reduce_##NAME(__global const S* a, __global S* r, const long outputs, const int kept, \
+        const int reduced, const long count, __global const long* meta) { \
+    long o = get_global_id(0); \
+    if (o >= outputs) return; \
+    long base = reduce_base(o, kept, meta); \
+    __global const long* dims = meta + 2 * kept; \
+    __global const long* strides = dims + reduced; \
+    long inner = dims[reduced - 1]; \
+    long step = strides[reduced - 1]; \
+    C acc = LOAD(a, base); \
+    for (long j = 0; j < count / inner; j++) { \
+        long at = base + reduce_run(j, reduced, dims, strides); \
+        for (long k = 0; k < inner; k++) { \
+            acc = COMBINE(acc, LOAD(a, at + k * step)); \
+        } \
+    } \
+    STORE(r, o, acc); \
+}
+
+REDUCE_EXTREME(max, op_maximum)
+REDUCE_EXTREME(min, op_minimum)
 
 // ---- dense matmul: TILE x TILE work-groups, both operand tiles staged in local memory ----
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,22 +18,31 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.tensorbridge.DType;
+import org.tensorbridge.Float16;
 import org.tensorbridge.Graph;
 import org.tensorbridge.HostArray;
 import org.tensorbridge.Session;
 import org.tensorbridge.Symbol;
 import org.tensorbridge.Tensor;
-import org.tensorbridge.spi.BinaryOp;
+import org.tensorbridge.graph.FusedExpression;
+import org.tensorbridge.op.Attributes;
+import org.tensorbridge.op.Operation;
+import org.tensorbridge.op.Operations;
 
 /**
- * Graph fusion on the device: a chain of elementwise operations runs as one generated kernel whose
- * values are bit for bit those of the operations run one at a time, for every floating dtype the backend
- * declares; kernels are compiled once per signature and dtype (scalars are arguments), and the cache of
- * generated programs is bounded. Skipped without OpenCL.
+ * Graph fusion on the device: a chain of elementwise operations, unary ones included, runs as one
+ * generated kernel whose bits are those of the operations run one at a time ({@link Bits}: every NaN one
+ * value), for every floating dtype the backend declares; kernels are compiled once per signature and
+ * dtype (scalars are arguments), and the cache of generated programs is bounded. Skipped without OpenCL.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GpuFusionTest {
     private static final int N = 3001; // not a multiple of the launch granule
+    /** Every operation of the GPU's elementwise table, so a new entry is fused in these tests at once. */
+    private static final List<Operation> UNARY = ElementFunctions.all().stream().map(ElementFunctions.Entry::operation)
+            .filter(operation -> operation.arity() == 1).toList();
+    private static final List<Operation> BINARY = ElementFunctions.all().stream().map(ElementFunctions.Entry::operation)
+            .filter(operation -> operation.arity() == 2).toList();
     private GpuBackend backend;
     private final Random random = new Random(20261201L);
 
@@ -79,46 +90,30 @@ class GpuFusionTest {
         }
     }
 
-    private record Op(BinaryOp op, Chain left, Chain right, Double scalar) implements Chain {
+    /** {@code operation(operands...)}, or {@code operation(operand, scalar)} when {@code scalar} is set. */
+    private record Apply(Operation operation, List<Chain> operands, Double scalar) implements Chain {
         @Override
         public Symbol symbol(List<Symbol> placeholders) {
-            Symbol a = left.symbol(placeholders);
+            Symbol first = operands.get(0).symbol(placeholders);
             if (scalar != null) {
-                return switch (op) {
-                    case ADD -> a.add(scalar);
-                    case SUBTRACT -> a.subtract(scalar);
-                    case MULTIPLY -> a.multiply(scalar);
-                    case DIVIDE -> a.divide(scalar);
-                };
+                return first.graph().apply(operation, first, scalar);
             }
-            Symbol b = right.symbol(placeholders);
-            return switch (op) {
-                case ADD -> a.add(b);
-                case SUBTRACT -> a.subtract(b);
-                case MULTIPLY -> a.multiply(b);
-                case DIVIDE -> a.divide(b);
-            };
+            if (operands.size() == 1) {
+                return first.apply(operation, Attributes.NONE);
+            }
+            return first.apply(operation, Attributes.NONE, operands.get(1).symbol(placeholders));
         }
 
         @Override
         public Tensor eager(List<Tensor> inputs, List<Tensor> temporaries) {
-            Tensor a = left.eager(inputs, temporaries);
+            Tensor first = operands.get(0).eager(inputs, temporaries);
             Tensor result;
             if (scalar != null) {
-                result = switch (op) {
-                    case ADD -> a.add(scalar);
-                    case SUBTRACT -> a.subtract(scalar);
-                    case MULTIPLY -> a.multiply(scalar);
-                    case DIVIDE -> a.divide(scalar);
-                };
+                result = first.backend().apply(operation, first, scalar);
+            } else if (operands.size() == 1) {
+                result = first.apply(operation, Attributes.NONE);
             } else {
-                Tensor b = right.eager(inputs, temporaries);
-                result = switch (op) {
-                    case ADD -> a.add(b);
-                    case SUBTRACT -> a.subtract(b);
-                    case MULTIPLY -> a.multiply(b);
-                    case DIVIDE -> a.divide(b);
-                };
+                result = first.apply(operation, Attributes.NONE, operands.get(1).eager(inputs, temporaries));
             }
             temporaries.add(result);
             return result;
@@ -126,7 +121,12 @@ class GpuFusionTest {
 
         @Override
         public int operations() {
-            return 1 + left.operations() + (right == null ? 0 : right.operations());
+            return 1 + operands.stream().mapToInt(Chain::operations).sum();
+        }
+
+        @Override
+        public String toString() {
+            return operation + operands.toString() + (scalar != null ? "(scalar " + scalar + ")" : "");
         }
     }
 
@@ -134,13 +134,18 @@ class GpuFusionTest {
         if (depth == 0 || random.nextInt(4) == 0) {
             return new Leaf(random.nextInt(inputs));
         }
-        BinaryOp op = BinaryOp.values()[random.nextInt(4)];
+        if (random.nextInt(3) == 0) {
+            Operation unary = UNARY.get(random.nextInt(UNARY.size()));
+            return new Apply(unary, List.of(randomChain(depth - 1, inputs)), null);
+        }
+        Operation binary = BINARY.get(random.nextInt(BINARY.size()));
         Chain left = randomChain(depth - 1, inputs);
         if (random.nextInt(3) == 0) {
-            double scalar = Math.round(random.nextGaussian() * 1000) / 100.0 + (op == BinaryOp.DIVIDE ? 0.37 : 0);
-            return new Op(op, left, null, scalar);
+            double scalar = Math.round(random.nextGaussian() * 1000) / 100.0
+                    + (binary == Operations.DIVIDE ? 0.37 : 0);
+            return new Apply(binary, List.of(left), scalar);
         }
-        return new Op(op, left, randomChain(depth - 1, inputs), null);
+        return new Apply(binary, List.of(left, randomChain(depth - 1, inputs)), null);
     }
 
     private Tensor randomInput(DType dtype) {
@@ -148,14 +153,13 @@ class GpuFusionTest {
         for (int i = 0; i < N; i++) {
             values[i] = (float) (random.nextGaussian() * 3);
         }
-        values[0] = 0; // a zero divisor somewhere: infinities and NaN must agree too
+        values[0] = 0; // zero divisors and logarithms of 0 somewhere: infinities and NaN must agree too
+        values[1] = -0f;
+        values[2] = Float.NaN;
+        values[3] = Float.NEGATIVE_INFINITY;
         try (Tensor f32 = backend.constant(values, N)) {
             return f32.cast(dtype);
         }
-    }
-
-    private static double[] values(HostArray host) {
-        return host.convertToDoubleArray();
     }
 
     private List<DType> floatingDTypes() {
@@ -173,7 +177,7 @@ class GpuFusionTest {
         List<DType> dtypes = floatingDTypes();
         assertTrue(dtypes.containsAll(List.of(DType.FLOAT16, DType.BFLOAT16, DType.FLOAT32)), dtypes.toString());
         for (DType dtype : dtypes) {
-            for (int trial = 0; trial < 5; trial++) {
+            for (int trial = 0; trial < 8; trial++) {
                 int inputs = 1 + random.nextInt(3);
                 Chain chain;
                 do {
@@ -182,6 +186,27 @@ class GpuFusionTest {
                 checkFusedEqualsEager(dtype, chain, inputs, dtype + " trial " + trial);
             }
         }
+    }
+
+    @Test
+    void chainsOfUnaryOperationsAreFusedToo() {
+        Chain x0 = new Leaf(0);
+        Chain x1 = new Leaf(1);
+        List<Chain> chains = List.of(
+                unary(Operations.SQRT, unary(Operations.ABS, unary(Operations.NEG, x0))),
+                new Apply(Operations.MULTIPLY, List.of(unary(Operations.TANH, x0), unary(Operations.EXP, x1)), null),
+                unary(Operations.LOG, new Apply(Operations.POW, List.of(unary(Operations.ABS, x0)), 2.5)),
+                new Apply(Operations.MAXIMUM, List.of(unary(Operations.NEG, x1), x0), null),
+                unary(Operations.NEG, new Apply(Operations.MINIMUM, List.of(x0, unary(Operations.TANH, x1)), null)));
+        for (DType dtype : floatingDTypes()) {
+            for (Chain chain : chains) {
+                checkFusedEqualsEager(dtype, chain, 2, dtype.displayName() + " " + chain);
+            }
+        }
+    }
+
+    private static Chain unary(Operation operation, Chain operand) {
+        return new Apply(operation, List.of(operand), null);
     }
 
     private void checkFusedEqualsEager(DType dtype, Chain chain, int inputCount, String what) {
@@ -204,7 +229,7 @@ class GpuFusionTest {
                 assertEquals(1, backend.kernelLaunches() - launches, what + ": " + chain.operations()
                         + " operations should run as one kernel");
                 assertEquals(dtype, fused.dtype());
-                assertArrayEquals(values(expected), values(fused), what + ": fused values differ from the unfused ones "
+                assertArrayEquals(Bits.of(expected), Bits.of(fused), what + ": fused bits differ from the unfused ones "
                         + "for " + chain);
             }
         } finally {
@@ -246,7 +271,7 @@ class GpuFusionTest {
         long live = backend.liveDeviceBuffers();
         try (Graph graph = backend.newGraph(); Session session = graph.newSession()) {
             Symbol x = graph.placeholder("x", DType.FLOAT32, 5);
-            Symbol y = x.multiply(x).add(1).subtract(x);
+            Symbol y = x.multiply(x).add(1).subtract(x).abs();
             try (HostArray out = session.run(y, Map.of(x, new float[] {0, 1, 2, 3, 4}))) {
                 assertArrayEquals(new float[] {1, 1, 3, 7, 13}, out.toFloatArray());
             }
@@ -263,9 +288,8 @@ class GpuFusionTest {
             kernels[k] = "__kernel void " + FusedCache.KERNEL + "(__global S* out, const long n) {\n"
                     + "    long i = get_global_id(0);\n    if (i < n) STORE(out, i, (C) " + k + ");\n}\n";
         }
-        ProgramSources sources = new ProgramSources(GpuBackend.supportedDTypes(context.device()), context.device().fp64(),
-                GpuBackend.tile(context.device()));
-        context.locked(() -> {
+        ProgramSources sources = context.sources();
+        context.run(q -> {
             FusedCache cache = new FusedCache(context.builder(), 2);
             try {
                 for (int k = 0; k < kernels.length; k++) {
@@ -295,7 +319,7 @@ class GpuFusionTest {
         try (Graph graph = backend.newGraph(); Session session = graph.newSession()) {
             Symbol x = graph.placeholder("x", DType.FLOAT32, 3);
             Symbol y = x;
-            for (int k = 0; k < 150; k++) { // 150 scalar arguments: more than FusedKernels.MAX_ARGUMENT_BYTES
+            for (int k = 0; k < 150; k++) { // 150 scalar arguments: more than GpuFusion.MAX_ARGUMENT_BYTES
                 y = y.add(1);
             }
             long launches = backend.kernelLaunches();
@@ -323,21 +347,28 @@ class GpuFusionTest {
     }
 
     @Test
-    void theGeneratedKernelReadsEachInputOnceAndPassesScalarsAsArguments() {
-        // ((x0 * s0) + x1) * x0: x0 is used twice but loaded once; the scalar is an argument, not a literal.
-        org.tensorbridge.spi.FusedExpression x0 = new org.tensorbridge.spi.FusedExpression.Input(0);
-        org.tensorbridge.spi.FusedExpression x1 = new org.tensorbridge.spi.FusedExpression.Input(1);
-        java.nio.ByteBuffer two = java.nio.ByteBuffer.allocate(2).order(java.nio.ByteOrder.nativeOrder())
-                .putShort(0, org.tensorbridge.Float16.fromFloat(2.5f));
-        var expression = new org.tensorbridge.spi.FusedExpression.Apply(BinaryOp.MULTIPLY,
-                new org.tensorbridge.spi.FusedExpression.Apply(BinaryOp.ADD,
-                        new org.tensorbridge.spi.FusedExpression.Apply(BinaryOp.MULTIPLY, x0,
-                                new org.tensorbridge.spi.FusedExpression.Scalar(two, 2.5)), x1), x0);
+    void theGeneratedKernelReadsEachInputOnceCallsTheElementFunctionsAndPassesScalarsAsArguments() {
+        // neg(((x0 * s0) + x1) * x0): x0 is used twice but loaded once; the scalar is an argument, not a literal.
+        FusedExpression x0 = new FusedExpression.Input(0);
+        FusedExpression x1 = new FusedExpression.Input(1);
+        ByteBuffer two = ByteBuffer.allocate(2).order(ByteOrder.nativeOrder()).putShort(0, Float16.fromFloat(2.5f));
+        FusedExpression expression = apply(Operations.NEG, apply(Operations.MULTIPLY,
+                apply(Operations.ADD, apply(Operations.MULTIPLY, x0, new FusedExpression.Scalar(two, 2.5)), x1), x0));
         String kernel = FusedSource.kernel(expression, 2, DType.FLOAT16);
         assertEquals(1, kernel.split("\\(x0\\)\\[i\\]", -1).length - 1, kernel);
         assertEquals(1, kernel.split("\\(x1\\)\\[i\\]", -1).length - 1, kernel);
         assertTrue(kernel.contains("const S s0"), kernel);
+        assertTrue(kernel.contains("op_neg(") && kernel.contains("op_multiply(") && kernel.contains("op_add("), kernel);
         assertFalse(kernel.contains("2.5"), kernel);
-        assertEquals("FLOAT16/2/M(A(M(x0,s),x1),x0)", FusedSource.key(expression, 2, DType.FLOAT16));
+        assertEquals("FLOAT16/2/neg(multiply(add(multiply(x0,s),x1),x0))", FusedSource.key(expression, 2,
+                DType.FLOAT16));
+        assertTrue(new GpuFusion(backend.context(), backend.capabilities().supportedDTypes())
+                .fuses(expression, DType.FLOAT16));
+        assertFalse(new GpuFusion(backend.context(), backend.capabilities().supportedDTypes())
+                .fuses(expression, DType.INT32), "integer chains are not fused");
+    }
+
+    private static FusedExpression apply(Operation operation, FusedExpression... operands) {
+        return new FusedExpression.Apply(operation, List.of(operands));
     }
 }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.tensorbridge.Availability;
 import org.tensorbridge.Backend;
 import org.tensorbridge.spi.AbstractBackend;
-import org.tensorbridge.spi.MemoryLedger;
+import org.tensorbridge.memory.MemoryLedger;
 import org.tensorbridge.tck.DirectMemoryLevel;
 import org.tensorbridge.tck.StressRun;
 

@@ -1,6 +1,5 @@
 package org.tensorbridge.backend.gpu;
 
-import java.util.List;
 import org.tensorbridge.BackendProvider;
 import org.tensorbridge.tck.BackendTck;
 
@@ -12,13 +11,6 @@ import org.tensorbridge.tck.BackendTck;
 class GpuWithoutFloat64ConformanceTest extends BackendTck {
     @Override
     protected BackendProvider provider() {
-        return new GpuBackendProvider(() -> () -> withoutFp64(new JoclPlatformQuery().devices()),
-                DeviceSelection::fromSystem);
-    }
-
-    private static List<DeviceInfo> withoutFp64(List<DeviceInfo> devices) {
-        return devices.stream().map(d -> new DeviceInfo(d.platformIndex(), d.deviceIndex(), d.platform(), d.device(),
-                d.platformName(), d.platformVersion(), d.name(), d.type(), d.driverVersion(), false,
-                d.correctlyRoundedDivide(), d.maxAllocation(), d.maxWorkGroupSize())).toList();
+        return OpenCl.withoutFloat64();
     }
 }

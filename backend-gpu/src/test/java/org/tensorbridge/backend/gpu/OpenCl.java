@@ -35,6 +35,18 @@ final class OpenCl {
         return (GpuBackend) new GpuBackendProvider().create();
     }
 
+    /**
+     * A provider of the backend as it is on a device without double precision: the selected device with
+     * {@code cl_khr_fp64} masked, so float64 is not declared and the programs are built without it.
+     */
+    static GpuBackendProvider withoutFloat64() {
+        return new GpuBackendProvider(() -> () -> new JoclPlatformQuery().devices().stream()
+                .map(d -> new DeviceInfo(d.platformIndex(), d.deviceIndex(), d.platform(), d.device(), d.platformName(),
+                        d.platformVersion(), d.name(), d.type(), d.driverVersion(), false, d.correctlyRoundedDivide(),
+                        d.maxAllocation(), d.maxWorkGroupSize()))
+                .toList(), DeviceSelection::fromSystem);
+    }
+
     /** The device the provider selects; skips the calling test if OpenCL is unavailable. */
     static DeviceInfo deviceOrSkip() {
         assumeAvailable();

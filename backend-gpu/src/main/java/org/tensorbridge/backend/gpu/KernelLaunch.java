@@ -8,50 +8,50 @@ import org.jocl.cl_mem;
 
 /**
  * One launch of a cached kernel: arguments in order, then {@link #run} or {@link #run2d}. Kernel
- * objects are shared, and setting their arguments is not thread-safe, so a call is built and run
- * while holding the context lock ({@link ClContext#kernel} checks it). Not thread-safe; use once.
+ * objects are shared and setting their arguments is not thread-safe, so a launch comes only from a
+ * {@link ClQueue}, which exists only while the context's lock is held. Not thread-safe; use once.
  */
-final class KernelCall {
+final class KernelLaunch {
     /** 1-D global sizes are rounded up to this; kernels check their bounds. */
     private static final long GRANULE = 64;
 
-    private final ClContext context;
+    private final ClQueue queue;
     private final cl_kernel kernel;
     private final String name;
     private int index;
 
-    KernelCall(ClContext context, cl_kernel kernel, String name) {
-        this.context = context;
+    KernelLaunch(ClQueue queue, cl_kernel kernel, String name) {
+        this.queue = queue;
         this.kernel = kernel;
         this.name = name;
     }
 
-    KernelCall mem(cl_mem memory) {
+    KernelLaunch mem(cl_mem memory) {
         return set(Sizeof.cl_mem, Pointer.to(memory));
     }
 
-    KernelCall mem(DeviceStorage storage) {
+    KernelLaunch mem(DeviceStorage storage) {
         return mem(storage.memory());
     }
 
-    KernelCall mem(Scratch scratch) {
+    KernelLaunch mem(Scratch scratch) {
         return mem(scratch.memory());
     }
 
-    KernelCall i64(long value) {
+    KernelLaunch i64(long value) {
         return set(Sizeof.cl_long, Pointer.to(new long[] {value}));
     }
 
-    KernelCall i32(int value) {
+    KernelLaunch i32(int value) {
         return set(Sizeof.cl_int, Pointer.to(new int[] {value}));
     }
 
-    /** A by-value argument given as its native-order bytes (a fill value). */
-    KernelCall bytes(byte[] value) {
+    /** A by-value argument given as its native-order bytes (a fill value, a fused scalar). */
+    KernelLaunch bytes(byte[] value) {
         return set(value.length, Pointer.to(value));
     }
 
-    private KernelCall set(long size, Pointer value) {
+    private KernelLaunch set(long size, Pointer value) {
         ClStatus.check(CL.clSetKernelArg(kernel, index, size, value), "clSetKernelArg " + index + " of " + name);
         index++;
         return this;
@@ -85,9 +85,8 @@ final class KernelCall {
     }
 
     private void enqueue(int dimensions, long[] global, long[] local) {
-        context.requireLock();
-        ClStatus.check(CL.clEnqueueNDRangeKernel(context.queue(), kernel, dimensions, null, global, local, 0, null,
+        ClStatus.check(CL.clEnqueueNDRangeKernel(queue.queue(), kernel, dimensions, null, global, local, 0, null,
                 null), "clEnqueueNDRangeKernel " + name);
-        context.countLaunch();
+        queue.context().countLaunch();
     }
 }
