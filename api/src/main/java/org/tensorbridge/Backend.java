@@ -74,6 +74,16 @@ public interface Backend extends TensorFactory {
         }
     }
 
+    /**
+     * The bytes of native memory (off-heap or on the device) this backend holds right now, as its own
+     * allocator counts them — freed memory, not released references — or empty if it cannot tell.
+     * Closing every tensor, array and graph brings it back to where it was, apart from memory kept for
+     * reuse (the conformance kit checks it).
+     */
+    default java.util.OptionalLong nativeBytesHeld() {
+        return java.util.OptionalLong.empty();
+    }
+
     /** A new, empty graph whose sessions run on this backend. The caller closes it. */
     Graph newGraph();
 

@@ -22,6 +22,7 @@ public final class BackendCapabilities {
     private final boolean wrapsHostBuffers;
     private final Set<DType> supportedDTypes;
     private final Map<Operation, Set<DType>> operations;
+    private final long maxTensorBytes;
 
     private BackendCapabilities(Builder b) {
         this.sharesHostMemory = b.sharesHostMemory;
@@ -31,6 +32,7 @@ public final class BackendCapabilities {
         Map<Operation, Set<DType>> ops = new LinkedHashMap<>();
         b.operations.forEach((op, dtypes) -> ops.put(op, Collections.unmodifiableSet(EnumSet.copyOf(dtypes))));
         this.operations = Collections.unmodifiableMap(ops);
+        this.maxTensorBytes = b.maxTensorBytes;
     }
 
     /** A builder with every capability off and no dtypes. */
@@ -63,6 +65,14 @@ public final class BackendCapabilities {
         return supportedDTypes.contains(dtype);
     }
 
+    /**
+     * The largest tensor the backend holds, in bytes; a larger shape is refused with
+     * {@link CapacityException} before anything is allocated.
+     */
+    public long maxTensorBytes() {
+        return maxTensorBytes;
+    }
+
     /** The operations the backend has kernels for, on at least one dtype. */
     public Set<Operation> operations() {
         return operations.keySet();
@@ -90,7 +100,8 @@ public final class BackendCapabilities {
     @Override
     public String toString() {
         return "sharesHostMemory=" + sharesHostMemory + ", sharesWritable=" + sharesWritable + ", wrapsHostBuffers="
-                + wrapsHostBuffers + ", dtypes=" + supportedDTypes + ", operations=" + operations.keySet();
+                + wrapsHostBuffers + ", maxTensorBytes=" + maxTensorBytes + ", dtypes=" + supportedDTypes + ", operations="
+                + operations.keySet();
     }
 
     /** Builds {@link BackendCapabilities}. Not thread-safe. */
@@ -100,8 +111,18 @@ public final class BackendCapabilities {
         private boolean wrapsHostBuffers;
         private final Set<DType> supportedDTypes = EnumSet.noneOf(DType.class);
         private final Map<Operation, Set<DType>> operations = new LinkedHashMap<>();
+        private long maxTensorBytes = Long.MAX_VALUE;
 
         private Builder() {
+        }
+
+        /** Declares the largest tensor, in bytes ({@link Long#MAX_VALUE} unless set). */
+        public Builder maxTensorBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("bytes is " + bytes + "; declare 0 or more");
+            }
+            this.maxTensorBytes = bytes;
+            return this;
         }
 
         /** Declares that {@code operation} runs on inputs of {@code dtypes} (added to earlier ones). */

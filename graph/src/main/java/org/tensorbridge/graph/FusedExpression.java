@@ -15,7 +15,10 @@ import org.tensorbridge.op.Operation;
  * caching generated kernels.
  */
 public sealed interface FusedExpression {
-    /** The {@code index}-th input operand. */
+    /**
+     * The {@code index}-th input operand. An expression's inputs are numbered 0, 1, 2, ... without gaps,
+     * in the order the run hands them to the backend, so the largest index plus one is their count.
+     */
     record Input(int index) implements FusedExpression {
         @Override
         public String signature() {

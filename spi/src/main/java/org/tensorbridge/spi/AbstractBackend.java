@@ -5,10 +5,12 @@ import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.tensorbridge.AnyTensor;
 import org.tensorbridge.Backend;
 import org.tensorbridge.BackendCapabilities;
+import org.tensorbridge.CapacityException;
 import org.tensorbridge.CopyPolicy;
 import org.tensorbridge.DType;
 import org.tensorbridge.DTypeMismatchException;
@@ -83,6 +85,12 @@ public abstract class AbstractBackend implements Backend {
     /** Live memory of this backend, host copies included; what leak checks assert on. */
     public final MemoryLedger ledger() {
         return spec.ledger;
+    }
+
+    /** What the backend's {@link Memory#heldBytes()} says it holds. */
+    @Override
+    public final OptionalLong nativeBytesHeld() {
+        return spec.memory.heldBytes();
     }
 
     /** Calls, fallbacks and bytes copied per operation. */
@@ -200,12 +208,12 @@ public abstract class AbstractBackend implements Backend {
         try {
             bytes = Math.multiplyExact(shape.elementCount(), (long) dtype.byteWidth());
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException(argument + " " + shape + " of " + dtype.displayName()
-                    + " needs more than Long.MAX_VALUE bytes; use a smaller shape", e);
+            throw new CapacityException(argument + " " + shape + " of " + dtype.displayName()
+                    + " needs more than Long.MAX_VALUE bytes; use a smaller shape");
         }
         long max = spec.memory.maxTensorBytes();
         if (bytes > max) {
-            throw new IllegalArgumentException(argument + " " + shape + " of " + dtype.displayName() + " needs " + bytes
+            throw new CapacityException(argument + " " + shape + " of " + dtype.displayName() + " needs " + bytes
                     + " bytes, but backend " + spec.name + " holds at most " + max + " bytes per tensor; split the "
                     + "data into smaller tensors");
         }
@@ -226,6 +234,7 @@ public abstract class AbstractBackend implements Backend {
                 .sharesHostMemory(spec.sharing != null)
                 .sharesWritable(spec.sharing != null && spec.sharing.writable())
                 .wrapsHostBuffers(spec.wrapping != null)
+                .maxTensorBytes(spec.memory.maxTensorBytes())
                 .supportedDTypes(spec.dtypes);
         Set<Operation> candidates = new LinkedHashSet<>(Operations.all());
         candidates.addAll(spec.kernels.operations().keySet());

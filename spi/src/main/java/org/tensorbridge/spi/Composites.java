@@ -5,6 +5,7 @@ import org.tensorbridge.AnyTensor;
 import org.tensorbridge.DType;
 import org.tensorbridge.Shape;
 import org.tensorbridge.Tensor;
+import org.tensorbridge.op.Attribute;
 import org.tensorbridge.op.Attributes;
 import org.tensorbridge.op.OperandTypes;
 import org.tensorbridge.op.Operation;
@@ -49,10 +50,28 @@ final class Composites {
                 count *= input.shape().dim(axis);
             }
         }
+        DType dtype = input.dtype();
+        if (widens(dtype)) {
+            // A half-precision sum overflows long before the mean does, and holds counts above 2048 (256 for
+            // bfloat16) inexactly: sum and divide in float32, rounding to the dtype once at the end.
+            try (Tensor wide = backend.apply(Operations.CAST, Attributes.of(Attribute.DTYPE, DType.FLOAT32), input);
+                    Tensor sum = backend.apply(Operations.SUM, types.attributes(), wide);
+                    Tensor n = backend.scalar(DType.FLOAT32, (double) count);
+                    Tensor mean = backend.apply(Operations.DIVIDE, Attributes.NONE, sum, n)) {
+                return backend.apply(Operations.CAST, Attributes.of(Attribute.DTYPE, dtype), mean);
+            }
+        }
         try (Tensor sum = backend.apply(Operations.SUM, types.attributes(), input);
-                Tensor n = backend.scalar(input.dtype(), (double) count)) {
+                Tensor n = backend.scalar(dtype, (double) count)) {
             return backend.apply(Operations.DIVIDE, Attributes.NONE, sum, n);
         }
+    }
+
+    /** True if a mean of {@code dtype} is computed in float32, which the backend must run sum and divide on. */
+    private boolean widens(DType dtype) {
+        return (dtype == DType.FLOAT16 || dtype == DType.BFLOAT16) && kernels.find(Operations.CAST, dtype) != null
+                && kernels.find(Operations.CAST, DType.FLOAT32) != null && kernels.find(Operations.SUM, DType.FLOAT32) != null
+                && kernels.find(Operations.DIVIDE, DType.FLOAT32) != null;
     }
 
     private AnyTensor scaled(BackendSparseTensor input, BackendTensor scalar) {

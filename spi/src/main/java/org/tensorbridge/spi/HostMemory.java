@@ -1,6 +1,7 @@
 package org.tensorbridge.spi;
 
 import java.nio.ByteBuffer;
+import java.util.OptionalLong;
 import org.tensorbridge.DType;
 import org.tensorbridge.Shape;
 import org.tensorbridge.memory.HostStorage;
@@ -46,6 +47,16 @@ public final class HostMemory implements Memory {
     @Override
     public void download(Storage source, ByteBuffer target) {
         target.put(((HostStorage) source).transientBuffer().limit(target.remaining()));
+    }
+
+    /**
+     * The bytes of the backend's host blocks not yet freed: host memory is freed (returned to the JDK or
+     * to the pool of reusable blocks) when its last reference is released, so the ledger's count is the
+     * count of frees.
+     */
+    @Override
+    public OptionalLong heldBytes() {
+        return OptionalLong.of(ledger.liveBytes());
     }
 
     /** Doubling bulk copies: one element, then 2, 4, ... bytes copied from the front. */

@@ -5,6 +5,7 @@ import org.tensorbridge.DType;
 import org.tensorbridge.Shape;
 import org.tensorbridge.memory.Storage;
 import org.tensorbridge.op.Attributes;
+import org.tensorbridge.op.OperandTypes;
 import org.tensorbridge.op.Operation;
 
 /**
@@ -30,6 +31,23 @@ public final class KernelCall {
         this.resultDType = resultDType;
         this.resultShape = resultShape;
         this.memory = memory;
+    }
+
+    /** What the operation's rules saw of this call: its inputs' dtypes and dimensions, and the attributes. */
+    public OperandTypes types() {
+        List<DType> dtypes = new java.util.ArrayList<>();
+        List<long[]> dims = new java.util.ArrayList<>();
+        for (Object input : inputs) {
+            if (input instanceof Operand operand) {
+                dtypes.add(operand.dtype());
+                dims.add(operand.shape().toArray());
+            } else {
+                SparseOperand sparse = (SparseOperand) input;
+                dtypes.add(sparse.dtype());
+                dims.add(sparse.denseShape().toArray());
+            }
+        }
+        return new OperandTypes(operation, attributes, dtypes, dims);
     }
 
     /** The operation. */

@@ -1,6 +1,7 @@
 package org.tensorbridge.spi;
 
 import java.nio.ByteBuffer;
+import java.util.OptionalLong;
 import org.tensorbridge.DType;
 import org.tensorbridge.Shape;
 import org.tensorbridge.memory.Storage;
@@ -58,5 +59,13 @@ public interface Memory {
      */
     default long maxTensorBytes() {
         return Integer.MAX_VALUE;
+    }
+
+    /**
+     * The bytes of native memory (host off-heap or device) this memory holds right now, counted by its
+     * own allocator when blocks are really freed, or empty if it cannot tell. Default: empty.
+     */
+    default OptionalLong heldBytes() {
+        return OptionalLong.empty();
     }
 }

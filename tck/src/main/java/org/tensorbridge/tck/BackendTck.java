@@ -32,7 +32,8 @@ import org.tensorbridge.BackendProvider;
 @ExtendWith(ConformanceExtension.class)
 public abstract class BackendTck implements ConversionRules, ReadOnlyRules, LifetimeRules, DTypeRules, ShapeRules,
         OperationRules, BadInputRules, CreationRules, IdentityRules, SparseRules, GraphRules, ElementwiseMathRules,
-        StructureRules, OperationSetRules, EdgeRules {
+        StructureRules, OperationSetRules, EdgeRules,
+        ResourceRules, DiscoveryRules, ConcurrencyRules {
     private Backend backend;
     private Fixtures fixtures;
 
@@ -50,6 +51,11 @@ public abstract class BackendTck implements ConversionRules, ReadOnlyRules, Life
         fixtures = new Fixtures(backend, seed);
         System.out.println("tensorbridge TCK: backend " + backend.name() + " on " + backend.device() + ", seed " + seed
                 + " (set -D" + KitSeed.PROPERTY + " to change it)");
+    }
+
+    @Override
+    public final BackendProvider providerUnderTest() {
+        return provider();
     }
 
     @Override

@@ -11,6 +11,9 @@ public interface KitContext {
     /** The backend under test. */
     Backend backend();
 
+    /** The provider that made it, as the backend author's test class supplies it. */
+    org.tensorbridge.BackendProvider providerUnderTest();
+
     /** Data builders and readers, with the run's seed. */
     Fixtures fixtures();
 

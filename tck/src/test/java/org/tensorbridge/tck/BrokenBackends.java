@@ -196,68 +196,6 @@ final class BrokenBackends {
         return broken(name, spec -> spec.kernels(kernels));
     }
 
-    /** maximum as {@code a > b ? a : b}, as some engines compute it: NaN in b is dropped. */
-    static Backend maximumDropsNan() {
-        return withKernel("maximum-drops-nan", Operations.MAXIMUM, (call, result) -> {
-            ReferenceKernels.elementwise(call, result);
-            ByteBuffer a = ((HostStorage) call.input(0).storage()).transientBuffer();
-            ByteBuffer out = ((HostStorage) result.storage()).transientBuffer();
-            if (result.dtype() == DType.FLOAT32 && call.input(0).shape().equals(result.shape())) {
-                for (int i = 0; i < result.shape().elementCount(); i++) {
-                    if (Float.isNaN(out.getFloat(i * 4)) && !Float.isNaN(a.getFloat(i * 4))) {
-                        out.putFloat(i * 4, a.getFloat(i * 4));
-                    }
-                }
-            }
-        });
-    }
-
-    /** pow with Java's Math.pow: pow(1, NaN) is NaN instead of C99's 1. */
-    static Backend javaPow() {
-        return withKernel("java-pow", Operations.POW, (call, result) -> {
-            ReferenceKernels.elementwise(call, result);
-            ByteBuffer a = ((HostStorage) call.input(0).storage()).transientBuffer();
-            ByteBuffer b = ((HostStorage) call.input(1).storage()).transientBuffer();
-            ByteBuffer out = ((HostStorage) result.storage()).transientBuffer();
-            if (result.dtype() == DType.FLOAT64 && call.input(1).shape().equals(result.shape())) {
-                for (int i = 0; i < result.shape().elementCount(); i++) {
-                    out.putDouble(i * 8, Math.pow(a.getDouble(i * 8), b.getDouble(i * 8)));
-                }
-            }
-        });
-    }
-
-    /** An int32 sum over every axis that saturates instead of wrapping. */
-    static Backend saturatingSum() {
-        return withKernel("saturating-sum", Operations.SUM, (call, result) -> {
-            ReferenceKernels.reduce(call, result);
-            if (result.dtype() == DType.INT32 && result.shape().elementCount() == 1) {
-                ByteBuffer a = ((HostStorage) call.input(0).storage()).transientBuffer();
-                long sum = 0;
-                for (int i = 0; i < call.input(0).shape().elementCount(); i++) {
-                    sum += a.getInt(i * 4);
-                }
-                ((HostStorage) result.storage()).transientBuffer()
-                        .putInt(0, (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, sum)));
-            }
-        });
-    }
-
-    /** A transpose kernel that copies the elements in their input order, ignoring the permutation. */
-    static Backend transposeIgnoresPermutation() {
-        return withKernel("transpose-ignores-permutation", Operations.TRANSPOSE, (call, result) -> {
-            ByteBuffer in = ((HostStorage) call.input(0).storage()).transientBuffer();
-            ((HostStorage) result.storage()).transientBuffer().put(in.limit((int) result.byteSize()));
-        });
-    }
-
-    private static Backend withKernel(String name, org.tensorbridge.op.Operation operation,
-            org.tensorbridge.spi.WritingKernel kernel) {
-        KernelRegistry kernels = KernelRegistry.builder().include(ReferenceBackend.kernels())
-                .overwrite(operation, kernel).build();
-        return broken(name, spec -> spec.kernels(kernels));
-    }
-
     abstract static class Kit extends BackendTck {
         abstract Backend broken();
 
@@ -267,94 +205,15 @@ final class BrokenBackends {
         }
     }
 
-    static class ReportsSharedButCopiesKit extends Kit {
-        @Override
-        Backend broken() {
-            return reportsSharedButCopies();
-        }
-    }
-
-    static class CopyThatAliasesKit extends Kit {
-        @Override
-        Backend broken() {
-            return copyThatAliases();
-        }
-    }
-
-    static class ReadOnlyNotEnforcedKit extends Kit {
-        @Override
-        Backend broken() {
-            return readOnlyNotEnforced();
-        }
-    }
-
-    static class UseAfterCloseNotDetectedKit extends Kit {
-        @Override
-        Backend broken() {
-            return useAfterCloseNotDetected();
-        }
-    }
-
-    static class WrongElementOrderKit extends Kit {
-        @Override
-        Backend broken() {
-            return wrongElementOrder();
-        }
-    }
-
-    static class LyingCapabilityKit extends Kit {
-        @Override
-        Backend broken() {
-            return lyingCapability();
-        }
-    }
-
-    static class CoalesceKeepsDuplicatesKit extends Kit {
-        @Override
-        Backend broken() {
-            return coalesceKeepsDuplicates();
-        }
-    }
-
-    static class DensifyingCoalesceKit extends Kit {
-        @Override
-        Backend broken() {
-            return densifyingCoalesce();
-        }
-    }
-
     static class ReportsColumnMajorStridesKit extends Kit {
         @Override
         Backend broken() {
             return reportsColumnMajorStrides();
         }
-    }
 
-    static class MaximumDropsNanKit extends Kit {
         @Override
-        Backend broken() {
-            return maximumDropsNan();
-        }
-    }
-
-    static class JavaPowKit extends Kit {
-        @Override
-        Backend broken() {
-            return javaPow();
-        }
-    }
-
-    static class SaturatingSumKit extends Kit {
-        @Override
-        Backend broken() {
-            return saturatingSum();
-        }
-    }
-
-    static class TransposeIgnoresPermutationKit extends Kit {
-        @Override
-        Backend broken() {
-            return transposeIgnoresPermutation();
+        protected BackendProvider provider() {
+            return new TestProviders.ColumnMajorStrides();
         }
     }
 
@@ -363,6 +222,11 @@ final class BrokenBackends {
         @Override
         Backend broken() {
             return FrozenBackend.create();
+        }
+
+        @Override
+        protected BackendProvider provider() {
+            return new TestProviders.Frozen();
         }
     }
 }

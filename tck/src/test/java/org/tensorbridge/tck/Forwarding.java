@@ -31,6 +31,10 @@ final class Forwarding {
         default void close(Tensor real) {
             real.close();
         }
+
+        default org.tensorbridge.BackendCapabilities capabilities(org.tensorbridge.BackendCapabilities real) {
+            return real;
+        }
     }
 
     static Backend backend(Backend real, Twist twist) {
@@ -39,6 +43,9 @@ final class Forwarding {
                 (proxy, method, args) -> {
                     if (method.isDefault()) {
                         return InvocationHandler.invokeDefault(proxy, method, args);
+                    }
+                    if (method.getName().equals("capabilities")) {
+                        return twist.capabilities(real.capabilities());
                     }
                     Object result = call(method, real, unwrap(args));
                     if (result instanceof Tensor tensor) {

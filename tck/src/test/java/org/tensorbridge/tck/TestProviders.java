@@ -51,6 +51,32 @@ final class TestProviders {
         }
     }
 
+    /** The first edition's operations only; registered, so it passes the discovery rule too. */
+    public static final class Frozen extends Base {
+        @Override
+        public String name() {
+            return "frozen";
+        }
+
+        @Override
+        public Backend create() {
+            return FrozenBackend.create();
+        }
+    }
+
+    /** Breaks only a SHOULD rule (column-major strides); registered, so every MUST rule can pass. */
+    public static final class ColumnMajorStrides extends Base {
+        @Override
+        public String name() {
+            return "column-major-strides";
+        }
+
+        @Override
+        public Backend create() {
+            return BrokenBackends.reportsColumnMajorStrides();
+        }
+    }
+
     /** Never available. */
     public static final class Unavailable extends Base {
         @Override

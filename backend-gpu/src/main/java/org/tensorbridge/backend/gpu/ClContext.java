@@ -39,6 +39,7 @@ final class ClContext implements AutoCloseable {
     private final FusedCache fused;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicLong liveBuffers = new AtomicLong();
+    private final AtomicLong liveBytes = new AtomicLong();
     private final AtomicLong createdBuffers = new AtomicLong();
     private final AtomicLong launches = new AtomicLong();
     private final AtomicLong bytesRead = new AtomicLong();
@@ -126,6 +127,7 @@ final class ClContext implements AutoCloseable {
             cl_mem memory = CL.clCreateBuffer(context, CL.CL_MEM_READ_WRITE, bytes, null, status);
             ClStatus.check(status[0], "clCreateBuffer of " + bytes + " bytes on " + device.describe());
             liveBuffers.incrementAndGet();
+            liveBytes.addAndGet(bytes);
             createdBuffers.incrementAndGet();
             return memory;
         } finally {
@@ -133,12 +135,13 @@ final class ClContext implements AutoCloseable {
         }
     }
 
-    /** Releases a buffer from {@link #create}; valid after {@link #close()} too. */
-    void release(cl_mem memory) {
+    /** Releases a buffer of {@code bytes} from {@link #create}; valid after {@link #close()} too. */
+    void release(cl_mem memory, long bytes) {
         lock.lock();
         try {
             int status = CL.clReleaseMemObject(memory);
             liveBuffers.decrementAndGet();
+            liveBytes.addAndGet(-bytes);
             ClStatus.check(status, "clReleaseMemObject");
         } finally {
             lock.unlock();
@@ -153,6 +156,11 @@ final class ClContext implements AutoCloseable {
     /** {@code cl_mem} objects created and not yet released, scratch buffers included. */
     long liveBuffers() {
         return liveBuffers.get();
+    }
+
+    /** Bytes of the {@code cl_mem} objects created and not yet released: what the device holds for this backend. */
+    long liveBytes() {
+        return liveBytes.get();
     }
 
     /** {@code cl_mem} objects ever created. */

@@ -51,7 +51,8 @@ final class ClQueue {
     /** A scratch buffer of at least one byte, released by closing it. */
     Scratch scratch(long bytes) {
         queue();
-        return new Scratch(context, context.create(Math.max(1, bytes)));
+        long size = Math.max(1, bytes);
+        return new Scratch(context, context.create(size), size);
     }
 
     /** A scratch buffer holding {@code values}. */

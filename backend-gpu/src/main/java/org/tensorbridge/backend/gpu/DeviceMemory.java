@@ -1,6 +1,7 @@
 package org.tensorbridge.backend.gpu;
 
 import java.nio.ByteBuffer;
+import java.util.OptionalLong;
 import org.tensorbridge.DType;
 import org.tensorbridge.Shape;
 import org.tensorbridge.memory.MemoryLedger;
@@ -76,5 +77,11 @@ final class DeviceMemory implements Memory {
     @Override
     public long maxTensorBytes() {
         return maxTensorBytes;
+    }
+
+    /** The bytes of the device buffers this backend has created and not yet released with clReleaseMemObject. */
+    @Override
+    public OptionalLong heldBytes() {
+        return OptionalLong.of(cl.liveBytes());
     }
 }

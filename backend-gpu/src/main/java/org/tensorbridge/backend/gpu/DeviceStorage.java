@@ -32,7 +32,7 @@ final class DeviceStorage extends Storage {
             return new DeviceStorage(context, memory, byteSize, ledger);
         } catch (RuntimeException | Error e) {
             if (memory != null) {
-                context.release(memory);
+                context.release(memory, byteSize);
             }
             throw e;
         }
@@ -54,7 +54,7 @@ final class DeviceStorage extends Storage {
             return;
         }
         try {
-            context.release(memory);
+            context.release(memory, byteSize());
         } catch (RuntimeException e) {
             // free() runs inside close(); a failed release is reported, never thrown at the closing caller.
             System.getLogger(DeviceStorage.class.getName()).log(System.Logger.Level.WARNING,

@@ -10,10 +10,12 @@ import org.jocl.cl_mem;
 final class Scratch implements AutoCloseable {
     private final ClContext context;
     private final cl_mem memory;
+    private final long bytes;
 
-    Scratch(ClContext context, cl_mem memory) {
+    Scratch(ClContext context, cl_mem memory, long bytes) {
         this.context = context;
         this.memory = memory;
+        this.bytes = bytes;
     }
 
     cl_mem memory() {
@@ -22,6 +24,6 @@ final class Scratch implements AutoCloseable {
 
     @Override
     public void close() {
-        context.release(memory);
+        context.release(memory, bytes);
     }
 }
