@@ -24,6 +24,7 @@ import org.tensorbridge.Access;
 import org.tensorbridge.Backend;
 import org.tensorbridge.BackendUnavailableException;
 import org.tensorbridge.Backends;
+import org.tensorbridge.CapacityException;
 import org.tensorbridge.ClosedResourceException;
 import org.tensorbridge.CopyPolicy;
 import org.tensorbridge.CopyRequiredException;
@@ -98,9 +99,9 @@ class CpuBadInputTest {
                         () -> Shape.of(Long.MAX_VALUE, 2)),
                 bad("Shape.of(null)", NullPointerException.class, "dims",
                         () -> Shape.of((long[]) null)),
-                bad("zeros whose byte size overflows long", IllegalArgumentException.class, "shape",
+                bad("zeros whose byte size overflows long", CapacityException.class, "shape",
                         () -> CPU.zeros(DType.FLOAT64, Shape.of(1L << 61)).close()),
-                bad("zeros larger than one host block (3 GB)", IllegalArgumentException.class, "shape",
+                bad("zeros larger than one host block (3 GB)", CapacityException.class, "shape",
                         () -> CPU.zeros(DType.INT8, Shape.of(3_000_000_000L)).close()),
                 bad("zeros with a null shape", NullPointerException.class, "shape",
                         () -> CPU.zeros(DType.INT32, null).close()),

@@ -1,38 +1,26 @@
 package org.tensorbridge.backend.cpu;
 
-import org.tensorbridge.Availability;
-import org.tensorbridge.Backend;
+import org.junit.jupiter.api.AfterAll;
 import org.tensorbridge.BackendProvider;
 import org.tensorbridge.tck.BackendTck;
 
 /**
  * Runs the conformance kit against the CPU backend with every elementwise op sent to ND4J: the kit's
- * tensors are small, so {@link CpuConformanceTest} exercises the Java kernels and this one ND4J's.
+ * tensors are small, so {@link CpuConformanceTest} exercises the Java kernels and this one ND4J's. The
+ * registered provider is used as users get it (the discovery rule checks it); the system property it
+ * reads for the Java kernels' limit is set to 0 for this class only.
  */
 class CpuNd4jKernelsConformanceTest extends BackendTck {
+    private static final String LIMIT = "tensorbridge.cpu.javaKernelMaxElements";
+
     @Override
     protected BackendProvider provider() {
-        CpuBackendProvider real = new CpuBackendProvider();
-        return new BackendProvider() {
-            @Override
-            public String name() {
-                return real.name();
-            }
+        System.setProperty(LIMIT, "0");
+        return new CpuBackendProvider();
+    }
 
-            @Override
-            public int priority() {
-                return real.priority();
-            }
-
-            @Override
-            public Availability probe() {
-                return real.probe();
-            }
-
-            @Override
-            public Backend create() {
-                return new CpuBackend(0);
-            }
-        };
+    @AfterAll
+    static void restoreTheLimit() {
+        System.clearProperty(LIMIT);
     }
 }
