@@ -112,13 +112,10 @@ public interface EdgeRules extends KitContext {
                 }
                 any = true;
                 double[] values = halfEdgeValues(dtype, fixtures().random("4.5"));
-                int n = values.length * values.length;
-                double[] a = new double[n];
-                double[] b = new double[n];
-                for (int i = 0; i < n; i++) {
-                    a[i] = values[i / values.length];
-                    b[i] = values[i % values.length];
-                }
+                double[][] pairs = KitNumbers.pairs(values);
+                double[] a = pairs[0];
+                double[] b = pairs[1];
+                int n = a.length;
                 try (Tensor x = fixtures().tensor(dtype, Shape.of(n), a); Tensor y = fixtures().tensor(dtype, Shape.of(n), b);
                         Tensor z = x.apply(op, Attributes.NONE, y)) {
                     double[] actual = fixtures().values(z);
@@ -162,12 +159,11 @@ public interface EdgeRules extends KitContext {
                 }
                 any = true;
                 long[] values = KitNumbers.integerSpecials(dtype);
-                int n = values.length * values.length;
-                long[] a = new long[n];
-                long[] b = new long[n];
+                long[][] pairs = KitNumbers.pairs(values);
+                long[] a = pairs[0];
+                long[] b = pairs[1];
+                int n = a.length;
                 for (int i = 0; i < n; i++) {
-                    a[i] = values[i / values.length];
-                    b[i] = values[i % values.length];
                     if (op == Operations.DIVIDE && b[i] == 0) {
                         b[i] = dtype == DType.UINT8 ? 3 : -1; // every dividend by -1 too: MIN / -1 wraps to MIN
                     }

@@ -191,13 +191,10 @@ public interface ElementwiseMathRules extends KitContext {
                     continue;
                 }
                 long[] values = concat(KitNumbers.integerSpecials(dtype), KitNumbers.randomIntegers(random, dtype, 6));
-                int n = values.length * values.length;
-                long[] a = new long[n];
-                long[] b = new long[n];
-                for (int i = 0; i < n; i++) {
-                    a[i] = values[i / values.length];
-                    b[i] = values[i % values.length];
-                }
+                long[][] pairs = KitNumbers.pairs(values);
+                long[] a = pairs[0];
+                long[] b = pairs[1];
+                int n = a.length;
                 try (Tensor x = KitNumbers.integers(backend(), dtype, Shape.of(n), a);
                         Tensor y = KitNumbers.integers(backend(), dtype, Shape.of(n), b);
                         Tensor z = x.apply(op, Attributes.NONE, y)) {
@@ -209,13 +206,10 @@ public interface ElementwiseMathRules extends KitContext {
                 }
             } else {
                 double[] values = concat(KitNumbers.floatSpecials(dtype), KitNumbers.randomFloats(random, dtype, 6));
-                int n = values.length * values.length;
-                double[] a = new double[n];
-                double[] b = new double[n];
-                for (int i = 0; i < n; i++) {
-                    a[i] = values[i / values.length];
-                    b[i] = values[i % values.length];
-                }
+                double[][] pairs = KitNumbers.pairs(values);
+                double[] a = pairs[0];
+                double[] b = pairs[1];
+                int n = a.length;
                 try (Tensor x = fixtures().tensor(dtype, Shape.of(n), a);
                         Tensor y = fixtures().tensor(dtype, Shape.of(n), b);
                         Tensor z = x.apply(op, Attributes.NONE, y)) {

@@ -194,4 +194,26 @@ final class KitNumbers {
     static double epsilon(DType dtype) {
         return ulp(dtype, 1) / 2;
     }
+
+    /** Every ordered pair of {@code values}: the left operands and the right operands, row by row. */
+    static long[][] pairs(long[] values) {
+        int n = values.length * values.length;
+        long[][] out = new long[2][n];
+        for (int i = 0; i < n; i++) {
+            out[0][i] = values[i / values.length];
+            out[1][i] = values[i % values.length];
+        }
+        return out;
+    }
+
+    /** Every ordered pair of {@code values}: the left operands and the right operands, row by row. */
+    static double[][] pairs(double[] values) {
+        int n = values.length * values.length;
+        double[][] out = new double[2][n];
+        for (int i = 0; i < n; i++) {
+            out[0][i] = values[i / values.length];
+            out[1][i] = values[i % values.length];
+        }
+        return out;
+    }
 }

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -20,13 +19,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.engine.support.descriptor.MethodSource;
-import org.junit.platform.testkit.engine.EngineTestKit;
-import org.junit.platform.testkit.engine.Event;
-import org.junit.platform.testkit.engine.EventType;
 import org.tensorbridge.Backend;
 import org.tensorbridge.BackendProvider;
+import org.tensorbridge.tck.KitVerdicts.Verdict;
 
 /**
  * The kit against every deliberately broken backend, one defect class each: every defect must be caught
@@ -99,29 +96,8 @@ class CatchMatrixTest {
                 .orElseThrow(() -> new IllegalArgumentException("kit bug: no defect " + name));
     }
 
-    /** The finished test events of one kit run, by rule id. */
-    private record Verdict(String rule, TestExecutionResult.Status status, String message) {
-    }
-
-    private static List<Verdict> run(String defect, org.junit.platform.engine.DiscoverySelector selector) {
-        return EngineTestKit.engine("junit-jupiter").configurationParameter(DefectKit.PARAMETER, defect)
-                .selectors(selector).execute().allEvents().stream()
-                .filter(event -> event.getType() == EventType.FINISHED)
-                .map(CatchMatrixTest::verdict)
-                .flatMap(Optional::stream)
-                .toList();
-    }
-
-    private static Optional<Verdict> verdict(Event event) {
-        return event.getTestDescriptor().getSource()
-                .filter(MethodSource.class::isInstance)
-                .map(source -> ((MethodSource) source).getJavaMethod())
-                .map(method -> method.getAnnotation(ConformanceRule.class))
-                .map(rule -> {
-                    TestExecutionResult result = event.getRequiredPayload(TestExecutionResult.class);
-                    return new Verdict(rule.value(), result.getStatus(),
-                            result.getThrowable().map(Throwable::getMessage).orElse(""));
-                });
+    private static List<Verdict> run(String defect, DiscoverySelector selector) {
+        return KitVerdicts.run(selector, Map.of(DefectKit.PARAMETER, defect));
     }
 
     @TestFactory

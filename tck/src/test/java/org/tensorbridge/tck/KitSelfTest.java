@@ -6,13 +6,10 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import java.lang.reflect.Method;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.engine.support.descriptor.MethodSource;
-import org.junit.platform.testkit.engine.EngineTestKit;
-import org.junit.platform.testkit.engine.Event;
-import org.junit.platform.testkit.engine.EventType;
+import org.tensorbridge.tck.KitVerdicts.Verdict;
 
 /**
  * The kit's own tests: a correct backend passes every MUST rule, a backend that breaks only a SHOULD rule
@@ -21,28 +18,8 @@ import org.junit.platform.testkit.engine.EventType;
  */
 class KitSelfTest {
 
-    /** The finished test events of one kit run, by rule id. */
-    private record Verdict(String rule, TestExecutionResult.Status status, String message) {
-    }
-
     private static List<Verdict> run(Class<? extends BackendTck> kit) {
-        return EngineTestKit.engine("junit-jupiter").selectors(selectClass(kit)).execute().allEvents().stream()
-                .filter(event -> event.getType() == EventType.FINISHED)
-                .map(KitSelfTest::verdict)
-                .flatMap(Optional::stream)
-                .toList();
-    }
-
-    private static Optional<Verdict> verdict(Event event) {
-        return event.getTestDescriptor().getSource()
-                .filter(MethodSource.class::isInstance)
-                .map(source -> ((MethodSource) source).getJavaMethod())
-                .map(method -> method.getAnnotation(ConformanceRule.class))
-                .map(rule -> {
-                    TestExecutionResult result = event.getRequiredPayload(TestExecutionResult.class);
-                    String message = result.getThrowable().map(Throwable::getMessage).orElse("");
-                    return new Verdict(rule.value(), result.getStatus(), message);
-                });
+        return KitVerdicts.run(selectClass(kit), Map.of());
     }
 
     @Test
