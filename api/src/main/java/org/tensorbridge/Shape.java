@@ -38,19 +38,20 @@ public final class Shape {
                         + ": dimensions must be 0 or more");
             }
         }
-        long count = 1;
-        // A zero dimension makes the count 0, whatever the others multiply to.
-        if (Arrays.stream(dims).noneMatch(d -> d == 0)) {
-            for (long dim : dims) {
-                try {
-                    count = Math.multiplyExact(count, dim);
-                } catch (ArithmeticException e) {
-                    throw new IllegalArgumentException("dims " + Arrays.toString(dims)
-                            + " has more than Long.MAX_VALUE elements; use smaller dimensions", e);
-                }
+        // A zero dimension makes the count 0, whatever the others multiply to. Loops, not streams: every
+        // operation makes a shape.
+        boolean empty = false;
+        for (long dim : dims) {
+            empty |= dim == 0;
+        }
+        long count = empty ? 0 : 1;
+        for (int i = 0; i < dims.length && !empty; i++) {
+            try {
+                count = Math.multiplyExact(count, dims[i]);
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("dims " + Arrays.toString(dims)
+                        + " has more than Long.MAX_VALUE elements; use smaller dimensions", e);
             }
-        } else {
-            count = 0;
         }
         return new Shape(dims.clone(), count);
     }

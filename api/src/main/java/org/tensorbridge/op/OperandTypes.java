@@ -14,8 +14,8 @@ import org.tensorbridge.DType;
 public final class OperandTypes {
     private final Operation operation;
     private final Attributes attributes;
-    private final List<DType> dtypes;
-    private final List<long[]> dims;
+    private final DType[] dtypes;
+    private final long[][] dims;
 
     /**
      * @param dtypes each input's dtype (a sparse input's value dtype)
@@ -24,10 +24,16 @@ public final class OperandTypes {
     public OperandTypes(Operation operation, Attributes attributes, List<DType> dtypes, List<long[]> dims) {
         this.operation = Objects.requireNonNull(operation, "operation");
         this.attributes = Objects.requireNonNull(attributes, "attributes");
-        this.dtypes = List.copyOf(dtypes);
-        this.dims = dims.stream().map(long[]::clone).toList();
-        if (this.dtypes.size() != this.dims.size()) {
+        if (dtypes.size() != dims.size()) {
             throw new IllegalArgumentException(dtypes.size() + " dtypes but " + dims.size() + " dimension vectors");
+        }
+        // Copied with loops, not streams: every eager operation builds one of these.
+        int n = dtypes.size();
+        this.dtypes = new DType[n];
+        this.dims = new long[n][];
+        for (int i = 0; i < n; i++) {
+            this.dtypes[i] = Objects.requireNonNull(dtypes.get(i), "dtype");
+            this.dims[i] = dims.get(i).clone();
         }
     }
 
@@ -43,17 +49,17 @@ public final class OperandTypes {
 
     /** Number of inputs. */
     public int size() {
-        return dtypes.size();
+        return dtypes.length;
     }
 
     /** Input {@code i}'s dtype. */
     public DType dtype(int i) {
-        return dtypes.get(i);
+        return dtypes[i];
     }
 
     /** Input {@code i}'s dimensions, {@code -1} where unknown; a copy. */
     public long[] dims(int i) {
-        return dims.get(i).clone();
+        return dims[i].clone();
     }
 
     /** Input {@code i}'s name in messages, for example {@code b}. */
@@ -63,7 +69,7 @@ public final class OperandTypes {
 
     /** Input {@code i} described for messages, for example {@code b float32[2, ?]}. */
     public String describe(int i) {
-        return name(i) + " " + dtype(i).displayName() + Dims.format(dims.get(i));
+        return name(i) + " " + dtype(i).displayName() + Dims.format(dims[i]);
     }
 
     /** The call as messages begin, for example {@code add(a, b)}. */

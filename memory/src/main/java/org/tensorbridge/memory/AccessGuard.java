@@ -1,8 +1,6 @@
 package org.tensorbridge.memory;
 
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.tensorbridge.ClosedResourceException;
 
 /**
@@ -12,58 +10,87 @@ import org.tensorbridge.ClosedResourceException;
  * So an access racing with {@code close()} either completes on live memory or throws
  * {@link ClosedResourceException}; it never touches released memory.
  *
- * <p>Thread-safe; lock-free.
+ * <p>One {@code int} holds it all — the accesses in flight, a closed bit and a released bit — because a
+ * host array is made on every conversion and should cost as little as a conversion can. Thread-safe;
+ * lock-free.
  */
 final class AccessGuard {
+    /** What the guard throws after close: the owner describes itself. */
+    interface Owner {
+        ClosedResourceException closedException();
+    }
+
+    private static final int CLOSED = 1 << 30;
+    private static final int RELEASED = 1 << 29;
+    private static final int IN_FLIGHT = RELEASED - 1;
+    private static final AtomicIntegerFieldUpdater<AccessGuard> STATE =
+            AtomicIntegerFieldUpdater.newUpdater(AccessGuard.class, "state");
+
     private final Storage storage;
-    private final Supplier<ClosedResourceException> closedException;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicBoolean released = new AtomicBoolean();
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Owner owner;
+    @SuppressWarnings("unused") // through STATE
+    private volatile int state;
 
     /** Guards one reference to {@code storage}, already retained for the array. */
-    AccessGuard(Storage storage, Supplier<ClosedResourceException> closedException) {
+    AccessGuard(Storage storage, Owner owner) {
         this.storage = storage;
-        this.closedException = closedException;
+        this.owner = owner;
     }
 
     /** Starts an access; pair with {@link #exit()} in a finally block. */
     void enter() {
-        inFlight.incrementAndGet();
-        if (closed.get()) {
+        int now = STATE.incrementAndGet(this);
+        if ((now & CLOSED) != 0) {
             exit();
-            throw closedException.get();
+            throw owner.closedException();
         }
     }
 
     /** Ends an access; releases the memory if the array was closed meanwhile and this was the last one. */
     void exit() {
-        if (inFlight.decrementAndGet() == 0 && closed.get()) {
+        int now = STATE.decrementAndGet(this);
+        if ((now & IN_FLIGHT) == 0 && (now & CLOSED) != 0) {
             releaseOnce();
         }
     }
 
     /** Throws if closed; for checks inside an access, in the order every accessor uses. */
     void ensureOpen() {
-        if (closed.get()) {
-            throw closedException.get();
+        if (isClosed()) {
+            throw owner.closedException();
         }
     }
 
     boolean isClosed() {
-        return closed.get();
+        return (state & CLOSED) != 0;
     }
 
     /** Marks the array closed; the reference goes at once, or with the last access in flight. */
     void close() {
-        if (closed.compareAndSet(false, true) && inFlight.get() == 0) {
-            releaseOnce();
+        while (true) {
+            int now = state;
+            if ((now & CLOSED) != 0) {
+                return;
+            }
+            if (STATE.compareAndSet(this, now, now | CLOSED)) {
+                if ((now & IN_FLIGHT) == 0) {
+                    releaseOnce();
+                }
+                return;
+            }
         }
     }
 
     private void releaseOnce() {
-        if (released.compareAndSet(false, true)) {
-            storage.release();
+        while (true) {
+            int now = state;
+            if ((now & RELEASED) != 0) {
+                return;
+            }
+            if (STATE.compareAndSet(this, now, now | RELEASED)) {
+                storage.release();
+                return;
+            }
         }
     }
 }

@@ -28,12 +28,12 @@ import org.tensorbridge.Sharing;
  *
  * <p>Thread-safe as {@link HostArray} describes.
  */
-public final class BufferHostArray implements HostArray {
+public final class BufferHostArray implements HostArray, AccessGuard.Owner {
     private final HostStorage storage;
-    private final ByteBuffer elements;
+    /** The elements, made on first access: a conversion that is closed unread costs no buffer. */
+    private ByteBuffer elements;
     private final DType dtype;
     private final Shape shape;
-    private final long[] strides;
     private final Device sourceDevice;
     private final Sharing sharing;
     private final long bytesCopied;
@@ -62,11 +62,21 @@ public final class BufferHostArray implements HostArray {
         }
         this.bytesCopied = bytesCopied;
         this.readOnly = readOnly;
-        this.strides = shape.contiguousStrides();
-        // Every access through this array is guarded; only asByteBuffer() lets memory out.
-        ByteBuffer buffer = storage.transientBuffer().limit((int) needed);
-        this.elements = (readOnly ? buffer.asReadOnlyBuffer() : buffer).order(ByteOrder.nativeOrder());
-        this.guard = new AccessGuard(storage, this::closedException);
+        this.guard = new AccessGuard(storage, this);
+    }
+
+    /**
+     * The elements, read-only where the array is; every access through this array is guarded, and only
+     * {@link #asByteBuffer()} lets the memory out. Made once; a race makes two equal buffers, one kept.
+     */
+    private ByteBuffer elements() {
+        ByteBuffer made = elements;
+        if (made == null) {
+            ByteBuffer buffer = storage.transientBuffer().limit((int) byteSize());
+            made = (readOnly ? buffer.asReadOnlyBuffer() : buffer).order(ByteOrder.nativeOrder());
+            elements = made;
+        }
+        return made;
     }
 
     /** The storage this array holds a reference to; for views over the same memory in this package. */
@@ -86,7 +96,7 @@ public final class BufferHostArray implements HostArray {
 
     @Override
     public long[] strides() {
-        return strides.clone();
+        return shape.contiguousStrides();
     }
 
     @Override
@@ -114,7 +124,7 @@ public final class BufferHostArray implements HostArray {
         guard.enter();
         try {
             storage.markSeen();
-            return elements.duplicate().order(ByteOrder.nativeOrder());
+            return elements().duplicate().order(ByteOrder.nativeOrder());
         } finally {
             guard.exit();
         }
@@ -138,11 +148,12 @@ public final class BufferHostArray implements HostArray {
         long linear = 0;
         for (int axis = 0; axis < index.length; axis++) {
             long i = index[axis];
-            if (i < 0 || i >= shape.dim(axis)) {
+            long size = shape.dim(axis);
+            if (i < 0 || i >= size) {
                 throw new IndexOutOfBoundsException("index " + Arrays.toString(index) + " is out of range at axis "
-                        + axis + " for shape " + shape + "; use 0 to " + (shape.dim(axis) - 1));
+                        + axis + " for shape " + shape + "; use 0 to " + (size - 1));
             }
-            linear += i * strides[axis];
+            linear = linear * size + i;
         }
         return (int) (linear * dtype.byteWidth());
     }
@@ -198,87 +209,87 @@ public final class BufferHostArray implements HostArray {
 
     @Override
     public boolean getBoolean(long... index) {
-        return read(index, at -> elements.get(at) != 0, DType.BOOL);
+        return read(index, at -> elements().get(at) != 0, DType.BOOL);
     }
 
     @Override
     public byte getByte(long... index) {
-        return read(index, elements::get, DType.INT8, DType.UINT8);
+        return read(index, at -> elements().get(at), DType.INT8, DType.UINT8);
     }
 
     @Override
     public short getShort(long... index) {
-        return read(index, elements::getShort, DType.INT16);
+        return read(index, at -> elements().getShort(at), DType.INT16);
     }
 
     @Override
     public int getInt(long... index) {
-        return read(index, elements::getInt, DType.INT32);
+        return read(index, at -> elements().getInt(at), DType.INT32);
     }
 
     @Override
     public long getLong(long... index) {
-        return read(index, elements::getLong, DType.INT64);
+        return read(index, at -> elements().getLong(at), DType.INT64);
     }
 
     @Override
     public float getFloat(long... index) {
         return read(index, at -> switch (dtype) {
-            case FLOAT16 -> Float16.toFloat(elements.getShort(at));
-            case BFLOAT16 -> BFloat16.toFloat(elements.getShort(at));
-            default -> elements.getFloat(at);
+            case FLOAT16 -> Float16.toFloat(elements().getShort(at));
+            case BFLOAT16 -> BFloat16.toFloat(elements().getShort(at));
+            default -> elements().getFloat(at);
         }, DType.FLOAT32, DType.FLOAT16, DType.BFLOAT16);
     }
 
     @Override
     public double getDouble(long... index) {
-        return read(index, elements::getDouble, DType.FLOAT64);
+        return read(index, at -> elements().getDouble(at), DType.FLOAT64);
     }
 
     @Override
     public double getAsDouble(long... index) {
-        return read(index, at -> ElementAccess.readDouble(elements, dtype, at / dtype.byteWidth()), DType.values());
+        return read(index, at -> ElementAccess.readDouble(elements(), dtype, at / dtype.byteWidth()), DType.values());
     }
 
     @Override
     public void setBoolean(boolean value, long... index) {
-        write(index, at -> elements.put(at, (byte) (value ? 1 : 0)), DType.BOOL);
+        write(index, at -> elements().put(at, (byte) (value ? 1 : 0)), DType.BOOL);
     }
 
     @Override
     public void setByte(byte value, long... index) {
-        write(index, at -> elements.put(at, value), DType.INT8, DType.UINT8);
+        write(index, at -> elements().put(at, value), DType.INT8, DType.UINT8);
     }
 
     @Override
     public void setShort(short value, long... index) {
-        write(index, at -> elements.putShort(at, value), DType.INT16);
+        write(index, at -> elements().putShort(at, value), DType.INT16);
     }
 
     @Override
     public void setInt(int value, long... index) {
-        write(index, at -> elements.putInt(at, value), DType.INT32);
+        write(index, at -> elements().putInt(at, value), DType.INT32);
     }
 
     @Override
     public void setLong(long value, long... index) {
-        write(index, at -> elements.putLong(at, value), DType.INT64);
+        write(index, at -> elements().putLong(at, value), DType.INT64);
     }
 
     @Override
     public void setFloat(float value, long... index) {
         write(index, at -> {
             switch (dtype) {
-                case FLOAT16 -> elements.putShort(at, Float16.fromFloat(value));
-                case BFLOAT16 -> elements.putShort(at, BFloat16.fromFloat(value));
-                default -> elements.putFloat(at, value);
+                case FLOAT16 -> elements().putShort(at, Float16.fromFloat(value));
+                case BFLOAT16 -> elements().putShort(at, BFloat16.fromFloat(value));
+                default -> elements().putFloat(at, value);
             }
         }, DType.FLOAT32, DType.FLOAT16, DType.BFLOAT16);
     }
 
     @Override
     public void setDouble(double value, long... index) {
-        write(index, at -> elements.putDouble(at, value), DType.FLOAT64);
+        write(index, at -> elements().putDouble(at, value), DType.FLOAT64);
     }
 
     // ---- bulk copies ----
@@ -301,14 +312,15 @@ public final class BufferHostArray implements HostArray {
     }
 
     private ByteBuffer view() {
-        return elements.duplicate().order(ByteOrder.nativeOrder());
+        return elements().duplicate().order(ByteOrder.nativeOrder());
     }
 
     @Override
     public void copyTo(boolean[] destination) {
         bulk(destination.length, n -> {
+            ByteBuffer bytes = elements();
             for (int i = 0; i < n; i++) {
-                destination[i] = elements.get(i) != 0;
+                destination[i] = bytes.get(i) != 0;
             }
         }, DType.BOOL);
     }
@@ -340,8 +352,9 @@ public final class BufferHostArray implements HostArray {
                 view().asFloatBuffer().get(destination, 0, n);
                 return;
             }
+            ByteBuffer bytes = elements();
             for (int i = 0; i < n; i++) {
-                destination[i] = (float) ElementAccess.readDouble(elements, dtype, i);
+                destination[i] = (float) ElementAccess.readDouble(bytes, dtype, i);
             }
         }, DType.FLOAT32, DType.FLOAT16, DType.BFLOAT16);
     }
@@ -357,8 +370,9 @@ public final class BufferHostArray implements HostArray {
         try {
             guard.ensureOpen();
             double[] out = new double[(int) shape.elementCount()];
+            ByteBuffer bytes = elements();
             for (int i = 0; i < out.length; i++) {
-                out[i] = ElementAccess.readDouble(elements, dtype, i);
+                out[i] = ElementAccess.readDouble(bytes, dtype, i);
             }
             return out;
         } finally {
@@ -381,7 +395,8 @@ public final class BufferHostArray implements HostArray {
         guard.close();
     }
 
-    private ClosedResourceException closedException() {
+    @Override
+    public ClosedResourceException closedException() {
         return new ClosedResourceException("this host array (" + dtype.displayName() + shape + ", " + sharing
                 + ") was closed; read it before closing, or convert the tensor again");
     }

@@ -2,7 +2,6 @@ package org.tensorbridge.memory;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Host memory behind a direct {@link ByteBuffer}: memory this library allocated, or a caller's
@@ -31,7 +30,7 @@ public final class HostStorage extends Storage {
     /** The engine memory block this one is a host view of, or null. */
     private final Storage viewed;
     /** Set once a buffer over the memory was handed out: the block may then never be reused. */
-    private final AtomicBoolean seen = new AtomicBoolean();
+    private volatile boolean seen;
 
     private HostStorage(ByteBuffer memory, boolean readOnly, MemoryLedger ledger, String description,
             AutoCloseable owner, boolean wrapped, ByteBuffer pooledBlock) {
@@ -169,7 +168,7 @@ public final class HostStorage extends Storage {
      * is never reused afterwards, since the buffer may outlive every reference.
      */
     public ByteBuffer buffer() {
-        seen.set(true);
+        seen = true;
         return unseenBuffer();
     }
 
@@ -187,7 +186,7 @@ public final class HostStorage extends Storage {
 
     /** Records that a buffer from {@link #transientBuffer()} was handed out after all: no reuse. */
     public void markSeen() {
-        seen.set(true);
+        seen = true;
     }
 
     /** True for a {@linkplain #viewOf view} of memory that another block holds. */
@@ -197,12 +196,12 @@ public final class HostStorage extends Storage {
 
     /** True once a buffer over the memory was handed out: someone may hold an alias of it. */
     boolean isSeen() {
-        return seen.get();
+        return seen;
     }
 
     /** True if this block goes back to the pool when freed. */
     boolean isReusable() {
-        return pooledBlock != null && !seen.get();
+        return pooledBlock != null && !seen;
     }
 
     /** True if the memory must not be written (a wrapped read-only buffer). */

@@ -1,8 +1,7 @@
 package org.tensorbridge.memory;
 
 import java.lang.ref.Cleaner;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.tensorbridge.ClosedResourceException;
 
 /**
@@ -25,7 +24,11 @@ public abstract class Storage {
     private final long byteSize;
     private final MemoryLedger ledger;
     private final boolean counted;
-    private final AtomicInteger references = new AtomicInteger(1);
+    private static final AtomicIntegerFieldUpdater<Storage> REFERENCES =
+            AtomicIntegerFieldUpdater.newUpdater(Storage.class, "references");
+
+    /** Holders; a field rather than an AtomicInteger, since every tensor and copy makes a block. */
+    private volatile int references = 1;
     private final LeakSentinel sentinel;
     private final Cleaner.Cleanable cleanable;
 
@@ -68,12 +71,12 @@ public abstract class Storage {
 
     /** Current number of holders; 0 once freed. */
     public final int referenceCount() {
-        return references.get();
+        return references;
     }
 
     /** True once the last holder has released the block. */
     public final boolean isReleased() {
-        return references.get() == 0;
+        return references == 0;
     }
 
     /**
@@ -91,11 +94,11 @@ public abstract class Storage {
     /** Adds a holder unless the block was freed; returns whether it did. */
     public final boolean tryRetain() {
         while (true) {
-            int current = references.get();
+            int current = references;
             if (current == 0) {
                 return false;
             }
-            if (references.compareAndSet(current, current + 1)) {
+            if (REFERENCES.compareAndSet(this, current, current + 1)) {
                 return true;
             }
         }
@@ -108,11 +111,11 @@ public abstract class Storage {
      */
     public final void release() {
         while (true) {
-            int current = references.get();
+            int current = references;
             if (current == 0) {
                 throw new IllegalStateException("storage released more often than retained; a holder released twice");
             }
-            if (references.compareAndSet(current, current - 1)) {
+            if (REFERENCES.compareAndSet(this, current, current - 1)) {
                 if (current == 1) {
                     try {
                         free();
@@ -120,7 +123,7 @@ public abstract class Storage {
                         if (counted) {
                             ledger.released(byteSize);
                         }
-                        sentinel.released.set(true);
+                        sentinel.released = true;
                         cleanable.clean();
                     }
                 }
@@ -137,7 +140,7 @@ public abstract class Storage {
 
     /** Reports, from the cleaner thread, a block collected while still held. Holds no reference to it. */
     private static final class LeakSentinel implements Runnable {
-        final AtomicBoolean released = new AtomicBoolean();
+        volatile boolean released;
         private final MemoryLedger ledger;
         private final String description;
 
@@ -148,7 +151,7 @@ public abstract class Storage {
 
         @Override
         public void run() {
-            if (!released.get()) {
+            if (!released) {
                 ledger.leaked(description);
             }
         }

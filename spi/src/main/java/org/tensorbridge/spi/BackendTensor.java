@@ -1,6 +1,6 @@
 package org.tensorbridge.spi;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.tensorbridge.Access;
 import org.tensorbridge.Backend;
 import org.tensorbridge.ClosedResourceException;
@@ -23,7 +23,11 @@ final class BackendTensor implements Tensor {
     private final Storage storage;
     private final DType dtype;
     private final Shape shape;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private static final AtomicIntegerFieldUpdater<BackendTensor> CLOSED =
+            AtomicIntegerFieldUpdater.newUpdater(BackendTensor.class, "closed");
+
+    /** 1 once closed; a field rather than an AtomicBoolean, since every operation makes a tensor. */
+    private volatile int closed;
     private final TensorScope scope;
 
     /**
@@ -74,10 +78,10 @@ final class BackendTensor implements Tensor {
      * @throws ClosedResourceException if the tensor is closed, naming {@code argument}
      */
     Operand pin(String argument) {
-        if (closed.get() || !storage.tryRetain()) {
+        if (closed != 0 || !storage.tryRetain()) {
             throw closedException(argument);
         }
-        if (closed.get()) {
+        if (closed != 0) {
             // Closed between the check and the retain: behave as if the close came first.
             storage.release();
             throw closedException(argument);
@@ -92,12 +96,12 @@ final class BackendTensor implements Tensor {
 
     @Override
     public boolean isClosed() {
-        return closed.get();
+        return closed != 0;
     }
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
+        if (CLOSED.compareAndSet(this, 0, 1)) {
             storage.release();
             if (scope != null) {
                 scope.forget(this);

@@ -1,6 +1,5 @@
 package org.tensorbridge.spi;
 
-import java.util.List;
 import org.tensorbridge.AnyTensor;
 import org.tensorbridge.DType;
 import org.tensorbridge.Shape;
@@ -37,9 +36,9 @@ final class Composites {
         return false;
     }
 
-    AnyTensor run(Operation operation, OperandTypes types, List<Object> owned) {
-        return operation == Operations.MEAN ? mean(types, (BackendTensor) owned.get(0))
-                : scaled((BackendSparseTensor) owned.get(0), (BackendTensor) owned.get(1));
+    AnyTensor run(Operation operation, OperandTypes types, Object[] owned) {
+        return operation == Operations.MEAN ? mean(types, (BackendTensor) owned[0])
+                : scaled((BackendSparseTensor) owned[0], (BackendTensor) owned[1]);
     }
 
     private Tensor mean(OperandTypes types, BackendTensor input) {

@@ -35,18 +35,18 @@ final class HostFallback {
         return hostKernels.find(operation, dtype) != null;
     }
 
-    AnyTensor run(Operation operation, OperandTypes types, List<Object> owned, DType dtype, Shape shape,
+    AnyTensor run(Operation operation, OperandTypes types, Object[] owned, DType dtype, Shape shape,
             OperationStatistics statistics) {
         KernelRegistry.Entry entry = hostKernels.find(operation, types.dtype(0));
         long[] copied = {0};
         List<Storage> temporaries = new ArrayList<>();
         try (Pins pins = new Pins()) {
-            List<Object> operands = new ArrayList<>();
-            for (Object input : OperationRunner.pin(pins, operation, owned)) {
-                operands.add(input instanceof SparseOperand sparse
+            Object[] operands = OperationRunner.pin(pins, operation, owned);
+            for (int i = 0; i < operands.length; i++) {
+                operands[i] = operands[i] instanceof SparseOperand sparse
                         ? new SparseOperand(toHost(sparse.indices(), temporaries, copied),
                                 toHost(sparse.values(), temporaries, copied), sparse.denseShape(), sparse.canonical())
-                        : toHost((Operand) input, temporaries, copied));
+                        : toHost((Operand) operands[i], temporaries, copied);
             }
             OperationRunner.checkGuards(operation, types, operands, shape, ValueChecks.onHost(host));
             Object result = KernelExecution.run(entry, new KernelCall(operation, types.attributes(), operands, dtype,

@@ -18,16 +18,17 @@ import org.tensorbridge.op.Operation;
 public final class KernelCall {
     private final Operation operation;
     private final Attributes attributes;
-    private final List<Object> inputs;
+    private final Object[] inputs;
     private final DType resultDType;
     private final Shape resultShape;
     private final Memory memory;
 
-    KernelCall(Operation operation, Attributes attributes, List<Object> inputs, DType resultDType, Shape resultShape,
+    /** Takes {@code inputs} as it is: the array is the runner's, made for this call only. */
+    KernelCall(Operation operation, Attributes attributes, Object[] inputs, DType resultDType, Shape resultShape,
             Memory memory) {
         this.operation = operation;
         this.attributes = attributes;
-        this.inputs = List.copyOf(inputs);
+        this.inputs = inputs;
         this.resultDType = resultDType;
         this.resultShape = resultShape;
         this.memory = memory;
@@ -62,12 +63,12 @@ public final class KernelCall {
 
     /** Number of inputs. */
     public int inputCount() {
-        return inputs.size();
+        return inputs.length;
     }
 
     /** Dense input {@code i}. */
     public Operand input(int i) {
-        if (!(inputs.get(i) instanceof Operand operand)) {
+        if (!(inputs[i] instanceof Operand operand)) {
             throw new IllegalArgumentException("input " + i + " of " + operation + " is sparse; use sparseInput(" + i
                     + ")");
         }
@@ -76,7 +77,7 @@ public final class KernelCall {
 
     /** Sparse input {@code i}. */
     public SparseOperand sparseInput(int i) {
-        if (!(inputs.get(i) instanceof SparseOperand operand)) {
+        if (!(inputs[i] instanceof SparseOperand operand)) {
             throw new IllegalArgumentException("input " + i + " of " + operation + " is dense; use input(" + i + ")");
         }
         return operand;

@@ -1,7 +1,6 @@
 package org.tensorbridge.spi;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Objects;
 import org.tensorbridge.AnyTensor;
 import org.tensorbridge.DType;
@@ -55,31 +54,31 @@ final class OperationRunner {
             throw new IllegalArgumentException(operation + " takes " + operation.arity() + " inputs "
                     + operation.inputNames() + " but got " + inputs.length);
         }
-        List<Object> owned = new ArrayList<>();
-        List<DType> dtypes = new ArrayList<>();
-        List<long[]> dims = new ArrayList<>();
+        Object[] owned = new Object[inputs.length];
+        DType[] dtypes = new DType[inputs.length];
+        long[][] dims = new long[inputs.length][];
         for (int i = 0; i < inputs.length; i++) {
             String argument = operation.inputNames().get(i);
             if (operation.inputKinds().get(i) == ValueKind.SPARSE) {
                 BackendSparseTensor sparse = backend.ownSparse(inputs[i], argument);
-                owned.add(sparse);
-                dtypes.add(sparse.dtype());
-                dims.add(sparse.denseShape().toArray());
+                owned[i] = sparse;
+                dtypes[i] = sparse.dtype();
+                dims[i] = sparse.denseShape().toArray();
             } else {
                 BackendTensor dense = backend.own(inputs[i], argument);
-                owned.add(dense);
-                dtypes.add(dense.dtype());
-                dims.add(dense.shape().toArray());
+                owned[i] = dense;
+                dtypes[i] = dense.dtype();
+                dims[i] = dense.shape().toArray();
             }
         }
-        OperandTypes types = new OperandTypes(operation, attributes, dtypes, dims);
+        OperandTypes types = new OperandTypes(operation, attributes, Arrays.asList(dtypes), Arrays.asList(dims));
         DType dtype = operation.resultDType(types);
         Shape shape = Shape.of(operation.resultDims(types));
         backend.requireSupported(dtype, "the result of " + operation);
         if (operation.isView()) {
-            return view((BackendTensor) owned.get(0), dtype, shape);
+            return view((BackendTensor) owned[0], dtype, shape);
         }
-        DType inputDType = dtypes.isEmpty() ? dtype : dtypes.get(0);
+        DType inputDType = dtypes.length == 0 ? dtype : dtypes[0];
         KernelRegistry.Entry entry = spec.kernels.find(operation, inputDType);
         if (entry == null && composites.covers(operation, inputDType)) {
             AnyTensor result = composites.run(operation, types, owned);
@@ -98,7 +97,7 @@ final class OperationRunner {
             backend.byteSize(dtype, shape, "the result of " + operation);
         }
         try (Pins pins = new Pins()) {
-            List<Object> operands = pin(pins, operation, owned);
+            Object[] operands = pin(pins, operation, owned);
             checkGuards(operation, types, operands, shape, spec.valueChecks);
             Object result = KernelExecution.run(entry, new KernelCall(operation, types.attributes(), operands, dtype,
                     shape, spec.memory), spec.memory);
@@ -108,24 +107,24 @@ final class OperationRunner {
     }
 
     /** The pinned operands, in input order. */
-    static List<Object> pin(Pins pins, Operation operation, List<Object> owned) {
-        List<Object> operands = new ArrayList<>();
-        for (int i = 0; i < owned.size(); i++) {
+    static Object[] pin(Pins pins, Operation operation, Object[] owned) {
+        Object[] operands = new Object[owned.length];
+        for (int i = 0; i < owned.length; i++) {
             String argument = operation.inputNames().get(i);
-            operands.add(owned.get(i) instanceof BackendSparseTensor sparse ? pins.sparse(sparse, argument)
-                    : pins.dense((BackendTensor) owned.get(i), argument));
+            operands[i] = owned[i] instanceof BackendSparseTensor sparse ? pins.sparse(sparse, argument)
+                    : pins.dense((BackendTensor) owned[i], argument);
         }
         return operands;
     }
 
     /** Refuses an integer call whose guarded input holds what its guard forbids, before any kernel runs. */
-    static void checkGuards(Operation operation, OperandTypes types, List<Object> operands, Shape result,
+    static void checkGuards(Operation operation, OperandTypes types, Object[] operands, Shape result,
             ValueChecks checks) {
         for (Guard guard : operation.guards()) {
             if (!types.dtype(guard.input()).isInteger() || result.elementCount() == 0) {
                 continue;
             }
-            Operand operand = (Operand) operands.get(guard.input());
+            Operand operand = (Operand) operands[guard.input()];
             if (operand.shape().elementCount() > 0 && checks.holds(operand, guard.condition())) {
                 throw new UndefinedResultException(guard.message(types));
             }

@@ -1,7 +1,5 @@
 package org.tensorbridge.spi;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.tensorbridge.memory.Storage;
 
 /**
@@ -11,20 +9,22 @@ import org.tensorbridge.memory.Storage;
  * call.
  */
 final class Pins implements AutoCloseable {
-    private final List<Storage> held = new ArrayList<>();
+    /** Most calls pin one to four storages: a small array, grown when needed. */
+    private Storage[] held = new Storage[4];
+    private int count;
 
     /** Pins a dense tensor for the call. */
     Operand dense(BackendTensor tensor, String argument) {
         Operand operand = tensor.pin(argument);
-        held.add(operand.storage());
+        hold(operand.storage());
         return operand;
     }
 
     /** Pins both parts of a sparse tensor for the call. */
     SparseOperand sparse(BackendSparseTensor tensor, String argument) {
         SparseOperand operand = tensor.pin(argument);
-        held.add(operand.indices().storage());
-        held.add(operand.values().storage());
+        hold(operand.indices().storage());
+        hold(operand.values().storage());
         return operand;
     }
 
@@ -33,17 +33,29 @@ final class Pins implements AutoCloseable {
      * the indices a scaled sparse tensor shares).
      */
     Storage keep(Storage storage) {
-        if (!held.remove(storage)) {
-            throw new IllegalStateException("no pin holds this storage");
+        for (int i = 0; i < count; i++) {
+            if (held[i] == storage) {
+                System.arraycopy(held, i + 1, held, i, count - i - 1);
+                held[--count] = null;
+                return storage;
+            }
         }
-        return storage;
+        throw new IllegalStateException("no pin holds this storage");
+    }
+
+    private void hold(Storage storage) {
+        if (count == held.length) {
+            held = java.util.Arrays.copyOf(held, count * 2);
+        }
+        held[count++] = storage;
     }
 
     @Override
     public void close() {
-        for (int i = held.size() - 1; i >= 0; i--) {
-            held.get(i).release();
+        for (int i = count - 1; i >= 0; i--) {
+            held[i].release();
+            held[i] = null;
         }
-        held.clear();
+        count = 0;
     }
 }
