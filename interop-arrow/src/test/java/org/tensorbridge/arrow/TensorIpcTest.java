@@ -145,7 +145,10 @@ class TensorIpcTest {
             assertEquals(type, vector.type());
             assertEquals(Shape.of(1, 2, 3), vector.type().metadata().logicalShape());
             try (HostArray row = vector.row(0, cpu, org.tensorbridge.Access.READ_ONLY)) {
-                assertEquals(5, row.getInt(1, 2, 0));
+                // logical (0, 1, 2) is stored (1, 2, 0): element 1 * 3 + 2 of the stored row
+                assertEquals(Shape.of(1, 2, 3), row.shape());
+                assertEquals(5, row.getInt(0, 1, 2));
+                assertEquals(org.tensorbridge.Sharing.INDEPENDENT, row.sharing(), "a transposed row is a copy");
             }
         }
     }
