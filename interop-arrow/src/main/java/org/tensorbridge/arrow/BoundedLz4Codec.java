@@ -12,12 +12,12 @@ import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStrea
 /**
  * Arrow's lz4_frame codec with decompression bounded by the length each buffer declares. Arrow's own
  * {@code Lz4CompressionCodec.doDecompress} inflates the whole frame onto the Java heap, however long it
- * turns out, before the allocator is asked for anything (so a small frame can exhaust the heap), and
- * when the frame's real length differs from the declared one it throws after allocating the result,
- * which is never freed ({@code ArrowValidationGapsTest} fails once Arrow fixes that). Here the result
- * is allocated from the allocator at the declared length first (its limit applies), the frame is
- * inflated into it in chunks, and a frame longer or shorter than declared is refused with the result
- * freed. Compression is Arrow's. Stateless and thread-safe.
+ * turns out, before the allocator is asked for anything (so a small frame can exhaust the heap whatever
+ * the allocator's limit), and it trusts the declared length over the frame: its result says it holds the
+ * declared number of bytes whatever the frame held ({@code ArrowValidationGapsTest} fails once Arrow
+ * checks). Here the result is allocated from the allocator at the declared length first (its limit
+ * applies), the frame is inflated into it in chunks, and a frame longer or shorter than declared is
+ * refused with the result freed. Compression is Arrow's. Stateless and thread-safe.
  */
 final class BoundedLz4Codec extends Lz4CompressionCodec {
     private static final int CHUNK = 1 << 16;

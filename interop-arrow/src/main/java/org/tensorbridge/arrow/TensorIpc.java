@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
-import java.util.Map;
 import java.util.Objects;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -67,7 +66,7 @@ public final class TensorIpc {
             throws IOException {
         Objects.requireNonNull(compression, "compression must not be null; use IpcCompression.NONE");
         FixedShapeTensorType.ensureRegistered();
-        try (ArrowFileWriter writer = new ArrowFileWriter(root, null, out, Map.of(), IpcOption.DEFAULT,
+        try (ArrowFileWriter writer = new ArrowFileWriter(root, null, out, null, IpcOption.DEFAULT,
                 IpcCodecs.INSTANCE, compression.codecType())) {
             writer.start();
             writer.writeBatch();
