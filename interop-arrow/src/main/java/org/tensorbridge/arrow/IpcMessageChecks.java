@@ -69,9 +69,9 @@ final class IpcMessageChecks {
     /**
      * Checks a RecordBatch or DictionaryBatch message against the body that was read for it. Arrow's
      * {@code MessageSerializer.deserializeRecordBatch} slices each buffer out of the body with no check of
-     * its own, and when a slice falls outside, or a length does not fit an {@code int}, it throws without
-     * releasing the body (finding {@code finding_validity_buffer_shorter_than_values_leaked_realloc} and the
-     * cut seeds).
+     * its own, and when a slice falls outside, a length does not fit an {@code int}, or the compression
+     * table cannot be read, it throws without releasing the body (the flipped seeds and finding
+     * {@code finding_unreadable_compression_leaked_body}). It reads an unknown codec as no compression.
      *
      * @throws MalformedIpcException naming the first length, offset or buffer that does not fit
      */
@@ -225,6 +225,15 @@ final class IpcMessageChecks {
                 throw new MalformedIpcException(where + " has variadic buffer count " + i + " of "
                         + batch.variadicBufferCounts(i));
             }
+        }
+        org.apache.arrow.flatbuf.BodyCompression compression = batch.compression();
+        if (compression != null && (compression.codec() != org.apache.arrow.flatbuf.CompressionType.LZ4_FRAME
+                && compression.codec() != org.apache.arrow.flatbuf.CompressionType.ZSTD
+                || compression.method() != org.apache.arrow.flatbuf.BodyCompressionMethod.BUFFER)) {
+            // Arrow reads an unknown codec as no compression at all.
+            throw new MalformedIpcException(where + " has a body compressed with codec " + compression.codec()
+                    + " and method " + compression.method() + "; the format defines lz4_frame (0) and zstd (1), "
+                    + "buffer by buffer (0)");
         }
         for (int i = 0; i < batch.nodesLength(); i++) {
             FieldNode node = batch.nodes(i);

@@ -63,6 +63,8 @@ class ArrowValidationGapsTest {
                 gap("IpcMessageChecks.checkBatchMessage (buffer outside the body)", stream + "float32_4x2x3_named_flip_q3"),
                 gap("IpcMessageChecks.checkBatchMessage (length over INT_MAX)", stream + "int32_permutation_nulls_flip_q3"),
                 gap("IpcMessageChecks.checkBatchMessage (node over INT_MAX)", file + "float32_4x2x3_named_flip_q2"),
+                gap("IpcMessageChecks.checkBatchMessage (unreadable compression)",
+                        stream + "finding_unreadable_compression_leaked_body"),
                 gap("IpcMessageChecks.checkBatchMessage (unreadable header)",
                         "SparseIpcFuzzTestInputs/sparseStreamImportsOrIsRefused/"
                                 + "finding_unreadable_dictionary_header_leaked_body"),
