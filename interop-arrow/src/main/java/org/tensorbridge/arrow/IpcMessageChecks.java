@@ -154,7 +154,8 @@ final class IpcMessageChecks {
     }
 
     /**
-     * Checks that a union field's type ids fit in the metadata that holds them: Arrow allocates an
+     * Checks that a union field's children have distinct names (see the comment where it is checked), and
+     * that its type ids fit in the metadata that holds them: Arrow allocates an
      * {@code int[]} of the count the flatbuffer claims before it reads one id, so a lying count of two
      * billion would exhaust the heap however few bytes were sent (finding
      * {@code finding_union_type_ids_longer_than_metadata_exhausted_heap}).
@@ -176,6 +177,17 @@ final class IpcMessageChecks {
             throw new MalformedIpcException(where + " has a union field " + field.name() + " claiming "
                     + union.typeIdsLength() + " type ids, more than its " + union.getByteBuffer().limit()
                     + " bytes of metadata hold");
+        }
+        // Arrow Java keeps a union's children by name: of two children of one name, it never closes the one it
+        // dropped, and leaks its buffers (finding finding_union_children_of_one_name_leaked_child).
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < field.childrenLength(); i++) {
+            org.apache.arrow.flatbuf.Field child = field.children(i);
+            if (child != null && !names.add(String.valueOf(child.name()))) {
+                throw new MalformedIpcException(where + " has a union field " + field.name() + " with two children "
+                        + "named " + child.name() + ", which Arrow Java cannot hold apart; rename one where the file "
+                        + "is written");
+            }
         }
     }
 
