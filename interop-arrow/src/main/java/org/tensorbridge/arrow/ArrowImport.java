@@ -91,7 +91,7 @@ public final class ArrowImport {
         // The stored tensor is only read: wrapped where the backend can, so that the copy is the transpose.
         try (Tensor stored = toStoredTensor(vector, backend, CopyPolicy.IF_NEEDED);
                 HostArray storedHost = stored.toHost(CopyPolicy.IF_NEEDED, Access.READ_ONLY)) {
-            return TransposingCopy.of(storedHost.asByteBuffer(), stored.dtype(), stored.shape(), batchPermutation,
+            return StridedCopy.of(storedHost.asByteBuffer(), stored.dtype(), stored.shape(), batchPermutation,
                     backend);
         }
     }

@@ -166,7 +166,7 @@ public final class FixedShapeTensorVector extends ExtensionTypeVector<FixedSizeL
                 getName(), backend, CopyPolicy.IF_NEEDED)) {
             if (type.metadata().isPermuted()) {
                 try (HostArray stored = tensor.toHost(CopyPolicy.IF_NEEDED, Access.READ_ONLY);
-                        Tensor transposed = TransposingCopy.of(stored.asByteBuffer(), dtype, storedRowShape(),
+                        Tensor transposed = StridedCopy.of(stored.asByteBuffer(), dtype, storedRowShape(),
                                 type.metadata().permutation().orElseThrow(), backend)) {
                     return transposed.toHost(CopyPolicy.ALWAYS, access);
                 }
@@ -199,7 +199,7 @@ public final class FixedShapeTensorVector extends ExtensionTypeVector<FixedSizeL
         try (ArrowBufReference reference = ArrowBufReference.retain(elementData())) {
             ByteBuffer row = reference.view(index * rowBytes, rowBytes);
             if (type.metadata().isPermuted()) {
-                row = TransposingCopy.transposed(row, dtype, storedRowShape(), type.metadata().permutation().orElseThrow());
+                row = StridedCopy.transposed(row, dtype, storedRowShape(), type.metadata().permutation().orElseThrow());
             }
             return copy(row, dtype, size);
         }

@@ -9,17 +9,19 @@ import org.tensorbridge.Shape;
 import org.tensorbridge.Tensor;
 
 /**
- * The logical tensor of a permuted {@code arrow.fixed_shape_tensor} column, as a copy: the stored
- * (physical) elements transposed by the permutation into a new row-major buffer, which becomes a tensor
- * through {@link Backend#fromBuffer(ByteBuffer, DType, Shape, CopyPolicy)}. Axis {@code i} of the result
- * is axis {@code permutation[i]} of the stored tensor, as {@code numpy.transpose(stored, permutation)}.
+ * Row-major copies of strided host memory: the logical tensor of a permuted
+ * {@code arrow.fixed_shape_tensor} column (the stored elements transposed: axis {@code i} of the result
+ * is axis {@code permutation[i]} of the stored tensor, as {@code numpy.transpose(stored, permutation)}),
+ * and the elements of an Arrow {@code Tensor} message whose strides are not row-major (a transposed or
+ * Fortran-order array, as pyarrow writes it). The copy is a new direct buffer, which becomes a tensor
+ * through {@link Backend#fromBuffer(ByteBuffer, DType, Shape, CopyPolicy)}.
  *
- * <p>This is a strided host copy written here because the api has no transpose operation yet; once it
- * has one, {@code tensor.transpose(permutation)} over the shared stored tensor replaces this class.
+ * <p>Written here because the api has no transpose or strided view yet; once it has,
+ * {@code tensor.transpose(permutation)} over the shared stored tensor replaces this class.
  * Stateless and thread-safe; the source must not change while it is copied.
  */
-final class TransposingCopy {
-    private TransposingCopy() {
+final class StridedCopy {
+    private StridedCopy() {
     }
 
     /** The shape of the result: {@code stored[permutation[i]]} at position {@code i}. */
@@ -43,15 +45,22 @@ final class TransposingCopy {
 
     /** The elements of {@link #of}, in a new direct, native-order buffer. */
     static ByteBuffer transposed(ByteBuffer source, DType dtype, Shape stored, int[] permutation) {
-        Shape shape = transposedShape(stored, permutation);
+        return gathered(source, dtype, transposedShape(stored, permutation), sourceStrides(stored, permutation));
+    }
+
+    /**
+     * The elements of {@code shape} read from {@code source} at the given strides (in elements, each 0 or
+     * more; the caller checks that every element lies inside the source), in a new direct, native-order
+     * buffer in row-major order.
+     */
+    static ByteBuffer gathered(ByteBuffer source, DType dtype, Shape shape, long[] strides) {
         long bytes = shape.elementCount() * dtype.byteWidth();
         if (bytes > Integer.MAX_VALUE) {
-            throw new ArrowLayoutException("the transposed tensor " + dtype.displayName() + shape + " needs "
+            throw new ArrowLayoutException("the row-major copy of " + dtype.displayName() + shape + " needs "
                     + bytes + " bytes, more than one buffer holds (2 GiB); import it in smaller record batches");
         }
         ByteBuffer target = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
-        copy(source.duplicate().order(ByteOrder.nativeOrder()), target, dtype.byteWidth(), shape,
-                sourceStrides(stored, permutation));
+        copy(source.duplicate().order(ByteOrder.nativeOrder()), target, dtype.byteWidth(), shape, strides);
         return target;
     }
 
