@@ -73,7 +73,12 @@ final class SparseTensorReading {
                 throw new MalformedIpcException("the sparse tensor's dimension " + i + " is " + dims[i]);
             }
         }
-        return Shape.of(dims);
+        try {
+            return Shape.of(dims);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedIpcException("the sparse tensor's shape " + Arrays.toString(dims) + " is not a shape: "
+                    + e.getMessage(), e);
+        }
     }
 
     private static org.tensorbridge.SparseTensor coo(SparseTensor header, Shape shape, long nnz, ByteBuffer body,
