@@ -54,15 +54,17 @@ final class SparseTensorReading {
                 default -> throw new MalformedIpcException("the message's sparse index type is "
                         + header.sparseIndexType());
             };
-        } catch (MalformedIpcException | ArrowLayoutException | UnsupportedDTypeException e) {
-            throw e;
-        } catch (ArithmeticException | IndexOutOfBoundsException | ClassCastException | NullPointerException e) {
+        } catch (RuntimeException e) {
+            if (e instanceof org.tensorbridge.TensorBridgeException) {
+                throw e; // a documented refusal, with its code
+            }
+            // a flatbuffer that lies (a negative vector length, an offset past its end) fails in its accessors
             throw new MalformedIpcException("the SparseTensor message's header cannot be read: " + e, e);
         }
     }
 
     private static Shape shape(SparseTensor header) throws MalformedIpcException {
-        if (header.shapeLength() > MAX_RANK) {
+        if (header.shapeLength() < 0 || header.shapeLength() > MAX_RANK) {
             throw new MalformedIpcException("the sparse tensor has " + header.shapeLength() + " dimensions; at most "
                     + MAX_RANK + " are read");
         }

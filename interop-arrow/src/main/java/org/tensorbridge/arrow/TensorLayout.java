@@ -54,7 +54,7 @@ record TensorLayout(DType dtype, Shape shape, long[] strides, long offset, long 
 
     private static Shape shape(org.apache.arrow.flatbuf.Tensor tensor, int maxRank) throws MalformedIpcException {
         int rank = tensor.shapeLength();
-        if (rank > maxRank) {
+        if (rank < 0 || rank > maxRank) {
             throw new MalformedIpcException("the tensor has " + rank + " dimensions; at most " + maxRank + " are read");
         }
         long[] dims = new long[rank];
