@@ -98,13 +98,15 @@ final class SparseTensorReading {
             strides = new long[] {index.indicesStrides(0), index.indicesStrides(1)};
         }
         long[] indices = integers(body, index.indicesBuffer(), "indices", nnz, rank, strides, type);
+        // Everything is read from the header before the backend holds memory that a failure would leave open.
+        boolean claimsCanonical = index.isCanonical();
         for (long i = 0; i < nnz; i++) {
             for (int axis = 0; axis < rank; axis++) {
                 checkIndex("COO index [" + i + ", " + axis + "]", indices[(int) (i * rank + axis)], shape.dim(axis));
             }
         }
         org.tensorbridge.SparseTensor sparse = build(backend, indices, nnz, rank, values, dtype, shape);
-        if (index.isCanonical() && !sparse.isCanonical()) {
+        if (claimsCanonical && !sparse.isCanonical()) {
             sparse.close();
             throw new MalformedIpcException("the COO index says it is canonical but its indices are not row-major "
                     + "sorted without duplicates");
