@@ -33,7 +33,7 @@ final class ArrowBufReference implements AutoCloseable {
      */
     ByteBuffer view(long offset, long length) {
         if (length > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(length + " bytes do not fit one ByteBuffer (at most "
+            throw new ArrowLayoutException(length + " bytes do not fit one ByteBuffer (at most "
                     + Integer.MAX_VALUE + "); split the column into smaller record batches");
         }
         return buffer.nioBuffer(offset, (int) length).order(ByteOrder.nativeOrder());

@@ -14,7 +14,9 @@ import org.tensorbridge.Tensor;
 
 /**
  * Dense tensors to {@code arrow.fixed_shape_tensor} columns: the first dimension is the batch (one row
- * per index), the others the shape of each row.
+ * per index), the others the shape of each row; {@code bool} elements are {@code arrow.bool8}. With a
+ * permutation ({@link ExportOptions#withPermutation}) the column is a transposed view of the tensor,
+ * still without a copy.
  *
  * <h2>Sharing</h2>
  * The column's data buffer <em>is</em> the tensor's memory when that memory is on the host: this takes
@@ -50,16 +52,17 @@ public final class ArrowExport {
      *
      * @throws ShapeMismatchException if the tensor is a scalar, or has more than {@code Integer.MAX_VALUE}
      *     rows
-     * @throws org.tensorbridge.UnsupportedDTypeException for {@code bool} and {@code bfloat16}, which
-     *     have no Arrow type of the same layout
+     * @throws org.tensorbridge.UnsupportedDTypeException for {@code bfloat16}, which has no Arrow type
      * @throws org.tensorbridge.CopyRequiredException under {@code NEVER} when the tensor's memory is
      *     not on the host
-     * @throws InvalidTensorMetadataException if the dimension names do not fit the row shape
+     * @throws InvalidTensorMetadataException if the dimension names or the permutation do not fit the row
+     *     shape
      */
     public static ExportedTensor export(Tensor tensor, String name, BufferAllocator allocator, ExportOptions options) {
         Objects.requireNonNull(tensor, "tensor must not be null");
         Objects.requireNonNull(options, "options must not be null; use ExportOptions.defaults()");
-        ColumnPlan plan = ColumnPlan.of(tensor.dtype(), tensor.shape(), options.dimNames().orElse(null), name, allocator);
+        ColumnPlan plan = ColumnPlan.of(tensor.dtype(), tensor.shape(), options.dimNames().orElse(null),
+                options.permutation().orElse(null), name, allocator);
         HostArray host = tensor.toHost(options.policy(), options.access());
         FixedShapeTensorVector vector = plan.wrap(host, host);
         return new ExportedTensor(vector, host.sharing(), host.bytesCopied());
@@ -80,12 +83,12 @@ public final class ArrowExport {
      * 0 bytes copied.
      *
      * @throws ShapeMismatchException if the array is a scalar, or has more than {@code Integer.MAX_VALUE} rows
-     * @throws org.tensorbridge.UnsupportedDTypeException for {@code bool} and {@code bfloat16}
+     * @throws org.tensorbridge.UnsupportedDTypeException for {@code bfloat16}
      * @throws InvalidTensorMetadataException if {@code dimNames} does not fit the row shape
      */
     public static ExportedTensor export(HostArray array, String name, BufferAllocator allocator, List<String> dimNames) {
         Objects.requireNonNull(array, "array must not be null");
-        ColumnPlan plan = ColumnPlan.of(array.dtype(), array.shape(), dimNames, name, allocator);
+        ColumnPlan plan = ColumnPlan.of(array.dtype(), array.shape(), dimNames, null, name, allocator);
         FixedShapeTensorVector vector = plan.wrap(array, array);
         return new ExportedTensor(vector, array.sharing(), 0);
     }
@@ -93,7 +96,8 @@ public final class ArrowExport {
     /** The column a tensor of this dtype and shape becomes, checked before any memory is touched. */
     private record ColumnPlan(String name, BufferAllocator allocator, FixedShapeTensorType type, DType dtype,
             long rows, long elements) {
-        static ColumnPlan of(DType dtype, Shape shape, List<String> dimNames, String name, BufferAllocator allocator) {
+        static ColumnPlan of(DType dtype, Shape shape, List<String> dimNames, int[] permutation, String name,
+                BufferAllocator allocator) {
             Objects.requireNonNull(name, "name must not be null");
             Objects.requireNonNull(allocator, "allocator must not be null");
             if (shape.rank() == 0) {
@@ -111,6 +115,9 @@ public final class ArrowExport {
                     dims.length)));
             if (dimNames != null) {
                 metadata = metadata.withDimNames(dimNames);
+            }
+            if (permutation != null) {
+                metadata = metadata.withPermutation(permutation);
             }
             return new ColumnPlan(name, allocator, FixedShapeTensorType.of(metadata), dtype, rows,
                     shape.elementCount());

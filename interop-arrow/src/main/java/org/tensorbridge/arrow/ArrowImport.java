@@ -1,14 +1,17 @@
 package org.tensorbridge.arrow;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Objects;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.ExtensionTypeVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.tensorbridge.Access;
 import org.tensorbridge.Backend;
 import org.tensorbridge.CopyPolicy;
+import org.tensorbridge.CopyRequiredException;
 import org.tensorbridge.DType;
 import org.tensorbridge.HostArray;
 import org.tensorbridge.Shape;
@@ -16,11 +19,11 @@ import org.tensorbridge.ShapeMismatchException;
 import org.tensorbridge.Tensor;
 
 /**
- * Arrow columns to tensors and host arrays: an {@code arrow.fixed_shape_tensor} column, or a plain
- * {@code FixedSizeList} column with a row shape the caller gives, becomes a tensor of shape
- * {@code [rows] + rowShape}; a plain fixed-width column becomes a rank-1 tensor. The tensor has the
- * column's physical (storage) layout: a {@code permutation} in the type's metadata describes a logical
- * view of it and is not applied.
+ * Arrow columns to tensors and host arrays: an {@code arrow.fixed_shape_tensor} column becomes a tensor
+ * of shape {@code [rows] + } its logical row shape, a plain {@code FixedSizeList} column with a row shape
+ * the caller gives a tensor of shape {@code [rows] + rowShape}, and a plain fixed-width column a rank-1
+ * tensor. Elements are the dtypes of {@link ElementTypes}: Arrow {@code Int} (signed, and unsigned 8-bit),
+ * {@code FloatingPoint}, and {@code arrow.bool8} for {@code bool}.
  *
  * <h2>Sharing</h2>
  * The tensor is made with {@link Backend#fromBuffer(ByteBuffer, DType, Shape, CopyPolicy, AutoCloseable)}
@@ -29,13 +32,24 @@ import org.tensorbridge.Tensor;
  * tensor <em>is</em> the Arrow memory, with no copy, under {@code NEVER} and {@code IF_NEEDED}; other
  * backends copy under {@code IF_NEEDED}, and {@code NEVER} throws their
  * {@link org.tensorbridge.CopyRequiredException}. {@code ALWAYS} copies. Host arrays come from that
- * tensor's {@code toHost}, so on the CPU backend they alias the Arrow memory too.
+ * tensor's {@code toHost}, so on the CPU backend they alias the Arrow memory too. Two things make the
+ * logical tensor differ from the stored bytes, and cost a copy that {@code NEVER} refuses with
+ * {@link CopyRequiredException} naming what works:
+ * <ul>
+ *   <li>a {@code permutation} in the type's metadata that is not the identity: the logical tensor is the
+ *       stored one transposed (axis {@code i} is stored axis {@code permutation[i]}, what pyarrow's
+ *       {@code to_numpy_ndarray()} gives), so {@code IF_NEEDED} and {@code ALWAYS} transpose into a new
+ *       tensor; {@link #toStoredTensor} shares the stored layout instead;</li>
+ *   <li>{@code arrow.bool8} bytes other than 0 and 1, which a {@code bool} tensor cannot hold: they are
+ *       made 1 in a copy.</li>
+ * </ul>
  *
  * <h2>Lifetime</h2>
  * A wrapping tensor holds its own reference to the Arrow buffer (retained here, released by the owner
  * handed to {@code fromBuffer} when the tensor and every view of it are closed), so the memory stays
  * valid after the vector, its {@code VectorSchemaRoot} or its IPC reader is closed. The allocator counts
- * the memory until then: close tensors and host arrays before closing the allocator.
+ * the memory until then: close tensors and host arrays before closing the allocator. A copy holds no
+ * Arrow memory.
  *
  * <h2>Nulls</h2>
  * A tensor has no nulls: a column with a null row or a null element is refused with
@@ -48,15 +62,54 @@ public final class ArrowImport {
     }
 
     /**
-     * A tensor of shape {@code [rows] + vector.rowShape()} over the column's memory.
+     * The logical tensor of the column, of shape {@code [rows] + vector.rowShape()}: over the column's
+     * memory when its permutation is the identity (or absent) and the backend wraps host buffers, a
+     * transposed copy otherwise (see the class comment).
      *
      * @throws NullElementsException if the column has a null row or element
      * @throws org.tensorbridge.UnsupportedDTypeException if the elements have no tensor dtype
-     * @throws org.tensorbridge.CopyRequiredException under {@code NEVER} when the backend cannot wrap
+     * @throws CopyRequiredException under {@code NEVER} when the backend cannot wrap, the permutation is
+     *     not the identity, or {@code arrow.bool8} elements are not all 0 or 1
      */
     public static Tensor toTensor(FixedShapeTensorVector vector, Backend backend, CopyPolicy policy) {
         Objects.requireNonNull(vector, "vector must not be null");
-        return toTensor(vector.getUnderlyingVector(), vector.rowShape(), backend, policy);
+        Objects.requireNonNull(policy, "policy must not be null; use CopyPolicy.IF_NEEDED for the default");
+        if (!vector.type().metadata().isPermuted()) {
+            return toStoredTensor(vector, backend, policy);
+        }
+        int[] permutation = vector.type().metadata().permutation().orElseThrow();
+        if (policy == CopyPolicy.NEVER) {
+            throw new CopyRequiredException("column " + vector.getName() + " has permutation "
+                    + Arrays.toString(permutation) + ": its logical tensors are the stored ones transposed, which "
+                    + "takes a copy. Use CopyPolicy.IF_NEEDED to transpose into a new tensor, or "
+                    + "ArrowImport.toStoredTensor to share the stored layout " + vector.storedRowShape());
+        }
+        int[] batchPermutation = new int[permutation.length + 1];
+        for (int i = 0; i < permutation.length; i++) {
+            batchPermutation[i + 1] = permutation[i] + 1;
+        }
+        // The stored tensor is only read: wrapped where the backend can, so that the copy is the transpose.
+        try (Tensor stored = toStoredTensor(vector, backend, CopyPolicy.IF_NEEDED);
+                HostArray storedHost = stored.toHost(CopyPolicy.IF_NEEDED, Access.READ_ONLY)) {
+            return StridedCopy.of(storedHost.asByteBuffer(), stored.dtype(), stored.shape(), batchPermutation,
+                    backend);
+        }
+    }
+
+    /**
+     * The column's tensors in their stored (physical) layout, of shape {@code [rows] +
+     * vector.storedRowShape()}, whatever the permutation says: shared as the class comment describes,
+     * without the transposing copy {@link #toTensor(FixedShapeTensorVector, Backend, CopyPolicy)} makes
+     * for a permuted column. Apply the permutation yourself.
+     *
+     * @throws NullElementsException if the column has a null row or element
+     * @throws org.tensorbridge.UnsupportedDTypeException if the elements have no tensor dtype
+     * @throws CopyRequiredException under {@code NEVER} when the backend cannot wrap, or {@code arrow.bool8}
+     *     elements are not all 0 or 1
+     */
+    public static Tensor toStoredTensor(FixedShapeTensorVector vector, Backend backend, CopyPolicy policy) {
+        Objects.requireNonNull(vector, "vector must not be null");
+        return toTensor(vector.getUnderlyingVector(), vector.storedRowShape(), backend, policy);
     }
 
     /**
@@ -93,7 +146,7 @@ public final class ArrowImport {
      * A rank-1 tensor over a plain fixed-width column's memory (an {@code Int} or {@code FloatingPoint}
      * column), one element per row.
      *
-     * @throws IllegalArgumentException if the column is not fixed-width
+     * @throws ArrowLayoutException if the column is not fixed-width
      * @throws NullElementsException if the column has a null
      */
     public static Tensor toTensor(FieldVector column, Backend backend, CopyPolicy policy) {
@@ -102,15 +155,26 @@ public final class ArrowImport {
     }
 
     /**
-     * A host array of shape {@code [rows] + vector.rowShape()}: {@code toTensor(...).toHost(policy,
-     * access)}, the tensor closed. Under {@code NEVER} and {@code IF_NEEDED} on the CPU backend it
-     * aliases the Arrow memory (reports {@code SHARED}, 0 bytes copied) and keeps it alive until closed;
-     * under {@code ALWAYS} it is one independent copy.
+     * A host array of the column's logical tensors, shape {@code [rows] + vector.rowShape()}:
+     * {@code toTensor(...).toHost(policy, access)}, the tensor closed. Under {@code NEVER} and
+     * {@code IF_NEEDED} on the CPU backend, for a column without a permutation, it aliases the Arrow memory
+     * (reports {@code SHARED}, 0 bytes copied) and keeps it alive until closed; under {@code ALWAYS} it is
+     * one independent copy. A permuted column is transposed into a new tensor and copied out of it: the
+     * array reports {@code INDEPENDENT} and the bytes of that last copy; {@code NEVER} throws.
      */
     public static HostArray toHostArray(FixedShapeTensorVector vector, Backend backend, CopyPolicy policy,
             Access access) {
         Objects.requireNonNull(vector, "vector must not be null");
-        return toHostArray(vector.getUnderlyingVector(), vector.rowShape(), backend, policy, access);
+        Objects.requireNonNull(policy, "policy must not be null; use CopyPolicy.IF_NEEDED for the default");
+        Objects.requireNonNull(access, "access must not be null; use Access.READ_ONLY for the default");
+        if (vector.type().metadata().isPermuted()) {
+            try (Tensor tensor = toTensor(vector, backend, policy)) {
+                // The tensor is this call's own copy: the host array is copied out of it, so that it reports
+                // what it is to the caller, a copy of the column.
+                return tensor.toHost(CopyPolicy.ALWAYS, access);
+            }
+        }
+        return toHostArray(vector.getUnderlyingVector(), vector.storedRowShape(), backend, policy, access);
     }
 
     /** {@link #toHostArray(FixedShapeTensorVector, Backend, CopyPolicy, Access)} for a plain fixed-size list column. */
@@ -129,12 +193,15 @@ public final class ArrowImport {
         Objects.requireNonNull(backend, "backend must not be null");
         Objects.requireNonNull(policy, "policy must not be null; use CopyPolicy.IF_NEEDED for the default");
         if (elements instanceof FixedSizeListVector) {
-            throw new IllegalArgumentException("column " + column + " is a FixedSizeList; give the shape of its rows: "
+            throw new ArrowLayoutException("column " + column + " is a FixedSizeList; give the shape of its rows: "
                     + "ArrowImport.toTensor(vector, rowShape, backend, policy)");
         }
-        if (!(elements instanceof BaseFixedWidthVector)) {
-            throw new IllegalArgumentException("column " + column + " holds " + elements.getField().getType()
-                    + " elements, which are not fixed-width numbers; tensors need Int or FloatingPoint elements");
+        FieldVector storage = elements instanceof ExtensionTypeVector<?> extension ? extension.getUnderlyingVector()
+                : elements;
+        if (!(storage instanceof BaseFixedWidthVector)) {
+            throw new ArrowLayoutException("column " + column + " holds " + elements.getField().getType()
+                    + " elements, which are not fixed-width numbers; tensors need Int, FloatingPoint or arrow.bool8 "
+                    + "elements");
         }
         DType dtype = ElementTypes.dtype(elements.getField().getType());
         if (elements.getNullCount() > 0) {
@@ -143,17 +210,24 @@ public final class ArrowImport {
                     + "first");
         }
         if (elements.getValueCount() < shape.elementCount()) {
-            throw new IllegalStateException("column " + column + " has " + elements.getValueCount() + " elements but "
+            throw new ArrowLayoutException("column " + column + " has " + elements.getValueCount() + " elements but "
                     + shape + " needs " + shape.elementCount() + "; set the element vector's value count before "
                     + "converting");
         }
         long bytes = shape.elementCount() * dtype.byteWidth();
-        ArrowBuf data = elements.getDataBuffer();
+        ArrowBuf data = storage.getDataBuffer();
         if (data.capacity() < bytes) {
-            throw new IllegalStateException("column " + column + " has a data buffer of " + data.capacity()
+            throw new ArrowLayoutException("column " + column + " has a data buffer of " + data.capacity()
                     + " bytes but " + dtype.displayName() + shape + " needs " + bytes + "; the vector is inconsistent");
         }
-        return tensorOver(data, 0, dtype, shape, backend, policy);
+        return elementsOver(data, 0, dtype, shape, column, backend, policy);
+    }
+
+    /** {@link #tensorOver}, except that {@code bool} elements go through {@link BoolBytes}. */
+    static Tensor elementsOver(ArrowBuf data, long offset, DType dtype, Shape shape, String column, Backend backend,
+            CopyPolicy policy) {
+        return dtype == DType.BOOL ? BoolBytes.tensorOver(data, offset, shape, column, backend, policy)
+                : tensorOver(data, offset, dtype, shape, backend, policy);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.tensorbridge.arrow;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.SeekableByteChannel;
 import java.util.List;
 import java.util.Map;
@@ -14,32 +15,33 @@ import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * Arrow's file reader with {@link IpcChecks} around it: each record batch and dictionary block is
- * checked against the file before Arrow allocates and slices it, each loaded batch and dictionary is
- * validated, and Arrow's runtime errors become {@link MalformedIpcException}. Not thread-safe, as
- * Arrow's readers are not.
+ * Arrow's file reader with {@link IpcFileChecks} around it: each record batch and dictionary block is
+ * checked against the file before Arrow allocates and slices it, batches and dictionaries are loaded,
+ * decompressed and validated by {@link CheckedBatchLoader}, and Arrow's runtime errors become
+ * {@link MalformedIpcException}. Not thread-safe, as Arrow's readers are not.
  */
 final class CheckedFileReader extends ArrowFileReader {
     private final SeekableByteChannel file;
+    private final CheckedBatchLoader loader = new CheckedBatchLoader(IpcCodecs.INSTANCE);
     private int next;
     /** The footer's dictionary blocks, and the index of the one Arrow reads next. */
     private List<ArrowBlock> dictionaryBlocks = List.of();
     private int nextDictionary;
 
     CheckedFileReader(SeekableByteChannel file, BufferAllocator allocator) {
-        super(file, allocator);
+        super(file, allocator, IpcCodecs.INSTANCE);
         this.file = file;
     }
 
     /**
-     * Checks the footer's schema ({@link IpcChecks#checkFooterSchema}) before Arrow converts it, and
+     * Checks the footer's schema ({@link IpcFileChecks#checkFooterSchema}) before Arrow converts it, and
      * keeps the footer's dictionary blocks, which Arrow reads before it lets anyone see its own list.
      */
     @Override
     protected Schema readSchema() throws IOException {
-        IpcChecks.checkFooterSchema(file);
+        IpcFileChecks.checkFooterSchema(file);
         Schema schema = super.readSchema();
-        dictionaryBlocks = IpcChecks.footerDictionaryBlocks(file);
+        dictionaryBlocks = IpcFileChecks.footerDictionaryBlocks(file);
         return schema;
     }
 
@@ -67,67 +69,68 @@ final class CheckedFileReader extends ArrowFileReader {
     }
 
     /**
-     * Checks the footer's next dictionary block ({@link IpcChecks#checkDictionaryBlock}) before Arrow
+     * Checks the footer's next dictionary block ({@link IpcFileChecks#checkDictionaryBlock}) before Arrow
      * allocates and reads it.
      */
     @Override
     public ArrowDictionaryBatch readDictionary() throws IOException {
         if (nextDictionary < dictionaryBlocks.size()) {
-            IpcChecks.checkDictionaryBlock(file, dictionaryBlocks.get(nextDictionary), nextDictionary);
+            IpcFileChecks.checkDictionaryBlock(file, dictionaryBlocks.get(nextDictionary), nextDictionary);
             nextDictionary++; // as Arrow counts the block it is about to read
         }
         return super.readDictionary();
     }
 
-    /** Checks the dictionary batch before Arrow loads it, and the dictionary after ({@link IpcBatchLayout}). */
+    /** Loads the dictionary batch through {@link CheckedBatchLoader}. */
     @Override
     protected void loadDictionary(ArrowDictionaryBatch batch) {
-        String where = "dictionary block " + (nextDictionary - 1);
-        IpcBatchLayout.checkDictionaryOrClose(dictionaries, batch, where);
-        long id = batch.getDictionaryId();
-        super.loadDictionary(batch);
-        IpcBatchLayout.checkLoadedDictionary(dictionaries.get(id), where);
+        loader.loadDictionaryOrRefuse(dictionaries, batch, allocator, "dictionary block " + (nextDictionary - 1));
     }
 
     @Override
     public VectorSchemaRoot getVectorSchemaRoot() throws IOException {
-        return IpcChecks.checkedRoot("reading the footer and schema", super::getVectorSchemaRoot);
+        return IpcMessageChecks.checkedRoot("reading the footer and schema", super::getVectorSchemaRoot);
     }
 
-    /** Checks the batch against the schema before Arrow loads it ({@link IpcBatchLayout}). */
+    /** Loads the batch through {@link CheckedBatchLoader} instead of Arrow's {@code VectorLoader}. */
     @Override
     protected void loadRecordBatch(ArrowRecordBatch batch) {
-        IpcBatchLayout.checkOrClose(super::getVectorSchemaRoot, batch, "the record batch");
-        super.loadRecordBatch(batch);
+        VectorSchemaRoot root;
+        try {
+            root = super.getVectorSchemaRoot();
+        } catch (IOException e) {
+            batch.close();
+            throw new UncheckedIOException(e);
+        }
+        loader.loadOrRefuse(root, batch, "record batch " + next);
     }
 
     @Override
     public Map<Long, Dictionary> getDictionaryVectors() throws IOException {
-        return IpcChecks.translated("reading the dictionaries", super::getDictionaryVectors);
+        return IpcMessageChecks.translated("reading the dictionaries", super::getDictionaryVectors);
     }
 
     @Override
     public List<ArrowBlock> getRecordBlocks() throws IOException {
-        return IpcChecks.translated("reading the footer", super::getRecordBlocks);
+        return IpcMessageChecks.translated("reading the footer", super::getRecordBlocks);
     }
 
     @Override
     public List<ArrowBlock> getDictionaryBlocks() throws IOException {
-        return IpcChecks.translated("reading the footer", super::getDictionaryBlocks);
+        return IpcMessageChecks.translated("reading the footer", super::getDictionaryBlocks);
     }
 
     @Override
     public boolean loadNextBatch() throws IOException {
-        return IpcChecks.translated("loading record batch " + next, () -> {
+        return IpcMessageChecks.translated("loading record batch " + next, () -> {
             getVectorSchemaRoot();
             List<ArrowBlock> blocks = super.getRecordBlocks();
             if (next < blocks.size()) {
-                IpcChecks.checkFileBlock(file, blocks.get(next), next);
+                IpcFileChecks.checkFileBlock(file, blocks.get(next), next);
             }
             boolean loaded = super.loadNextBatch();
             if (loaded) {
                 next++;
-                IpcChecks.checkLoaded(super.getVectorSchemaRoot(), "record batch " + (next - 1));
             }
             return loaded;
         });
@@ -137,10 +140,10 @@ final class CheckedFileReader extends ArrowFileReader {
     public boolean loadRecordBatch(ArrowBlock block) throws IOException {
         int index = getRecordBlocks().indexOf(block);
         if (index < 0) {
-            throw new IllegalArgumentException("block " + block + " is not one of the file's record batches "
+            throw new ArrowLayoutException("block " + block + " is not one of the file's record batches "
                     + getRecordBlocks() + "; take the block from getRecordBlocks()");
         }
         next = index;
-        return IpcChecks.translated("loading record batch " + index, () -> super.loadRecordBatch(block));
+        return IpcMessageChecks.translated("loading record batch " + index, () -> super.loadRecordBatch(block));
     }
 }

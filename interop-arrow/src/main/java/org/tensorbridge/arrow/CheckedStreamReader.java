@@ -3,6 +3,7 @@ package org.tensorbridge.arrow;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
@@ -19,65 +20,62 @@ import org.apache.arrow.vector.ipc.message.MessageChannelReader;
 import org.apache.arrow.vector.ipc.message.MessageResult;
 
 /**
- * Arrow's stream reader with {@link IpcChecks} around it. Before Arrow reads a message, its metadata
- * is looked at ahead in the stream: the bytes its length claims must be there (so a lying length
- * costs memory in proportion to the bytes really sent, not to the claim), and a batch message's
+ * Arrow's stream reader with {@link IpcMessageChecks} around it. Before Arrow reads a message, its
+ * metadata is looked at ahead in the stream: the bytes its length claims must be there (so a lying
+ * length costs memory in proportion to the bytes really sent, not to the claim), and a batch message's
  * buffers must lie inside the body it declares (so Arrow neither slices out of bounds nor leaks the
- * body). Each loaded batch is validated, and Arrow's runtime errors become
- * {@link MalformedIpcException}. Not thread-safe, as Arrow's readers are not.
+ * body). Batches and dictionaries are loaded, decompressed and validated by {@link CheckedBatchLoader},
+ * and Arrow's runtime errors become {@link MalformedIpcException}. Not thread-safe, as Arrow's readers
+ * are not.
  */
 final class CheckedStreamReader extends ArrowStreamReader {
     private final CheckedMessages messages;
+    private final CheckedBatchLoader loader = new CheckedBatchLoader(IpcCodecs.INSTANCE);
 
     CheckedStreamReader(InputStream in, BufferAllocator allocator) {
         this(new CheckedMessages(new BufferedInputStream(in), allocator), allocator);
     }
 
     private CheckedStreamReader(CheckedMessages messages, BufferAllocator allocator) {
-        super(messages, allocator);
+        super(messages, allocator, IpcCodecs.INSTANCE);
         this.messages = messages;
     }
 
     @Override
     public VectorSchemaRoot getVectorSchemaRoot() throws IOException {
-        return IpcChecks.checkedRoot("reading the schema", super::getVectorSchemaRoot);
+        return IpcMessageChecks.checkedRoot("reading the schema", super::getVectorSchemaRoot);
     }
 
-    /** Checks the batch against the schema before Arrow loads it ({@link IpcBatchLayout}). */
+    /** Loads the batch through {@link CheckedBatchLoader} instead of Arrow's {@code VectorLoader}. */
     @Override
     protected void loadRecordBatch(ArrowRecordBatch batch) {
-        IpcBatchLayout.checkOrClose(super::getVectorSchemaRoot, batch, "the record batch");
-        super.loadRecordBatch(batch);
+        VectorSchemaRoot root;
+        try {
+            root = super.getVectorSchemaRoot();
+        } catch (IOException e) {
+            batch.close();
+            throw new UncheckedIOException(e);
+        }
+        loader.loadOrRefuse(root, batch, "the record batch of message " + (messages.count - 1));
     }
 
-    /**
-     * Checks the dictionary batch before Arrow loads it, and the dictionary after ({@link IpcBatchLayout}):
-     * Arrow refuses a batch for an id the schema does not define without closing it.
-     */
+    /** Loads the dictionary batch through {@link CheckedBatchLoader}. */
     @Override
     protected void loadDictionary(ArrowDictionaryBatch batch) {
-        String where = "the dictionary batch of message " + (messages.count - 1);
-        IpcBatchLayout.checkDictionaryOrClose(dictionaries, batch, where);
-        long id = batch.getDictionaryId();
-        super.loadDictionary(batch);
-        IpcBatchLayout.checkLoadedDictionary(dictionaries.get(id), where);
+        loader.loadDictionaryOrRefuse(dictionaries, batch, allocator, "the dictionary batch of message "
+                + (messages.count - 1));
     }
 
     @Override
     public Map<Long, Dictionary> getDictionaryVectors() throws IOException {
-        return IpcChecks.translated("reading the schema", super::getDictionaryVectors);
+        return IpcMessageChecks.translated("reading the schema", super::getDictionaryVectors);
     }
 
     @Override
     public boolean loadNextBatch() throws IOException {
-        return IpcChecks.translated("loading message " + messages.count, () -> {
+        return IpcMessageChecks.translated("loading message " + messages.count, () -> {
             getVectorSchemaRoot();
-            boolean loaded = super.loadNextBatch();
-            if (loaded) {
-                IpcChecks.checkLoaded(super.getVectorSchemaRoot(), "the record batch of message "
-                        + (messages.count - 1));
-            }
-            return loaded;
+            return super.loadNextBatch();
         });
     }
 
@@ -144,16 +142,16 @@ final class CheckedStreamReader extends ArrowStreamReader {
             }
             // Arrow reads a message's body before it looks at the header type, and leaks the body when
             // the type is not the one it expects: refuse such a message before its body is read.
-            IpcChecks.checkHeaderType(message, first, where);
+            IpcMessageChecks.checkHeaderType(message, first, where);
             if (first) {
                 try {
-                    IpcChecks.checkSchemaNesting((org.apache.arrow.flatbuf.Schema) message.header(
+                    IpcMessageChecks.checkSchemaNesting((org.apache.arrow.flatbuf.Schema) message.header(
                             new org.apache.arrow.flatbuf.Schema()), where);
                 } catch (ClassCastException e) {
                     throw new MalformedIpcException(where + " has a schema header that cannot be read", e);
                 }
             }
-            IpcChecks.checkBatchMessage(message, message.bodyLength(), where);
+            IpcMessageChecks.checkBatchMessage(message, message.bodyLength(), where);
         }
 
         /** Up to {@code length} bytes, read in chunks, so that memory follows the bytes really there. */

@@ -8,9 +8,10 @@ import org.tensorbridge.UnsupportedDTypeException;
 /**
  * The correspondence between tensor dtypes and Arrow element types whose memory layout is the same,
  * so that one can alias the other without a copy: {@code int8/16/32/64} and {@code uint8} to Arrow
- * {@code Int}, {@code float16/32/64} to {@code FloatingPoint}. {@code bool} (one byte per element here,
- * one bit in Arrow) and {@code bfloat16} (no Arrow type) have no such counterpart and are refused.
- * Stateless and thread-safe.
+ * {@code Int}, {@code float16/32/64} to {@code FloatingPoint}, {@code bool} (one byte per element) to the
+ * canonical extension {@code arrow.bool8} ({@link Bool8Type}). {@code bfloat16} has no Arrow type, and
+ * Arrow's bit-packed {@code Bool} and its {@code uint16/32/64} have no dtype: they are refused, naming a
+ * cast that works. Stateless and thread-safe.
  */
 final class ElementTypes {
     private ElementTypes() {
@@ -31,8 +32,7 @@ final class ElementTypes {
             case FLOAT16 -> new ArrowType.FloatingPoint(FloatingPointPrecision.HALF);
             case FLOAT32 -> new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);
             case FLOAT64 -> new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
-            case BOOL -> throw new UnsupportedDTypeException("bool tensors hold one byte per element but Arrow's Bool "
-                    + "holds one bit, so they cannot share memory; cast the tensor to uint8 first");
+            case BOOL -> Bool8Type.INSTANCE;
             case BFLOAT16 -> throw new UnsupportedDTypeException("Arrow has no bfloat16 type; cast the tensor to "
                     + "float32 (exact) or float16 first");
         };
@@ -44,6 +44,14 @@ final class ElementTypes {
      * @throws UnsupportedDTypeException for Arrow types without one, naming the type
      */
     static DType dtype(ArrowType type) {
+        if (type instanceof Bool8Type) {
+            return DType.BOOL;
+        }
+        if (type instanceof ArrowType.Bool) {
+            throw new UnsupportedDTypeException("Arrow element type Bool holds one bit per element but bool tensors "
+                    + "hold one byte, so they cannot share memory; cast the column to arrow.bool8 first (pyarrow: "
+                    + "pc.cast(array, pa.bool8()))");
+        }
         if (type instanceof ArrowType.Int i) {
             return switch (i.getBitWidth()) {
                 case 8 -> i.getIsSigned() ? DType.INT8 : DType.UINT8;
@@ -74,6 +82,6 @@ final class ElementTypes {
 
     private static UnsupportedDTypeException unsupported(ArrowType type) {
         return new UnsupportedDTypeException("Arrow element type " + type + " has no tensor dtype with the same memory "
-                + "layout; tensors hold int8/16/32/64, uint8 and float16/32/64 elements");
+                + "layout; tensors hold int8/16/32/64, uint8, float16/32/64 and arrow.bool8 elements");
     }
 }

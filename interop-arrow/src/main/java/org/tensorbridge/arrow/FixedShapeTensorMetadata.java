@@ -171,6 +171,19 @@ public final class FixedShapeTensorMetadata {
         return Shape.of(logical);
     }
 
+    /** True when there is a permutation and it is not the identity: the logical tensor is a transpose. */
+    public boolean isPermuted() {
+        if (permutation == null) {
+            return false;
+        }
+        for (int i = 0; i < permutation.length; i++) {
+            if (permutation[i] != i) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The storage list size: the number of elements of one tensor. */
     public int listSize() {
         return (int) shape.elementCount();

@@ -40,9 +40,11 @@ public final class FixedShapeTensorType extends ArrowType.ExtensionType {
 
     /**
      * Registers this extension type with Arrow's global registry, unless it is registered already;
-     * it replaces another implementation registered under the same name. Idempotent and thread-safe.
+     * it replaces another implementation registered under the same name. Registers {@link Bool8Type}, the
+     * element type of {@code bool} tensors, too. Idempotent and thread-safe.
      */
     public static void ensureRegistered() {
+        Bool8Type.ensureRegistered();
         if (!(ExtensionTypeRegistry.lookup(EXTENSION_NAME) instanceof FixedShapeTensorType)) {
             ExtensionTypeRegistry.register(new FixedShapeTensorType(FixedShapeTensorMetadata.of(Shape.scalar())));
         }

@@ -23,11 +23,15 @@ import org.tensorbridge.HostArray;
 import org.tensorbridge.Shape;
 import org.tensorbridge.Sharing;
 import org.tensorbridge.Tensor;
+import org.tensorbridge.UnsupportedDTypeException;
 
 /**
  * A column of {@link FixedShapeTensorType arrow.fixed_shape_tensor} values: a
- * {@link FixedSizeListVector} (the storage, {@link #getUnderlyingVector()}) whose row {@code i} is a
- * tensor of the type's shape, elements in row-major order.
+ * {@link FixedSizeListVector} (the storage, {@link #getUnderlyingVector()}) whose row {@code i} holds a
+ * tensor of the type's stored shape ({@link #storedRowShape()}), elements in row-major order. With a
+ * permutation in the type's metadata, the logical tensor of a row, what {@link #row}, {@link #getObject}
+ * and {@code toString} give (and pyarrow's {@code to_numpy_ndarray()}), is the stored one transposed, of
+ * shape {@link #rowShape()}.
  *
  * <h2>Rows as host arrays</h2>
  * {@link #row(int, Backend, Access)} gives row {@code i} as a {@link HostArray} of the row's shape,
@@ -62,7 +66,7 @@ public final class FixedShapeTensorVector extends ExtensionTypeVector<FixedSizeL
      * An empty column; Arrow creates these through {@link FixedShapeTensorType#getNewVector}, and
      * {@link Field#createVector} adds the element child. Prefer {@link #create}.
      *
-     * @throws IllegalArgumentException if {@code fieldType}'s type is not a {@link FixedShapeTensorType}
+     * @throws ArrowLayoutException if {@code fieldType}'s type is not a {@link FixedShapeTensorType}
      */
     public FixedShapeTensorVector(String name, FieldType fieldType, BufferAllocator allocator) {
         super(name, allocator, new FixedSizeListVector(name, allocator, storageFieldType(fieldType), null));
@@ -79,7 +83,7 @@ public final class FixedShapeTensorVector extends ExtensionTypeVector<FixedSizeL
     private static FieldType storageFieldType(FieldType fieldType) {
         Objects.requireNonNull(fieldType, "fieldType");
         if (!(fieldType.getType() instanceof FixedShapeTensorType tensorType)) {
-            throw new IllegalArgumentException("fieldType has type " + fieldType.getType() + "; a "
+            throw new ArrowLayoutException("fieldType has type " + fieldType.getType() + "; a "
                     + "FixedShapeTensorVector needs a FixedShapeTensorType");
         }
         return new FieldType(fieldType.isNullable(), tensorType.storageType(), fieldType.getDictionary(), null);
@@ -90,26 +94,41 @@ public final class FixedShapeTensorVector extends ExtensionTypeVector<FixedSizeL
         return type;
     }
 
-    /** The shape of every row: the type's physical shape. */
+    /**
+     * The logical shape of every row: the stored shape with the permutation applied
+     * ({@link FixedShapeTensorMetadata#logicalShape()}); the stored shape when there is none.
+     */
     public Shape rowShape() {
+        return type.metadata().logicalShape();
+    }
+
+    /** The shape every row is stored in (row-major): the type's {@code shape}. */
+    public Shape storedRowShape() {
         return type.shape();
     }
 
     /**
      * The element dtype, from the storage list's child.
      *
-     * @throws IllegalStateException if the column has no element child yet
+     * @throws ArrowLayoutException if the column has no element child yet
      * @throws org.tensorbridge.UnsupportedDTypeException if the element type has no tensor dtype
      */
     public DType dtype() {
         return ElementTypes.dtype(elements().getField().getType());
     }
 
+    /** The data buffer of the element vector (of its storage, for extension elements such as arrow.bool8). */
+    private org.apache.arrow.memory.ArrowBuf elementData() {
+        FieldVector elements = elements();
+        return elements instanceof ExtensionTypeVector<?> extension ? extension.getUnderlyingVector().getDataBuffer()
+                : elements.getDataBuffer();
+    }
+
     /** The storage list's child vector, which holds every element of every row. */
     FieldVector elements() {
         FieldVector child = getUnderlyingVector().getDataVector();
         if (child instanceof ZeroVector) {
-            throw new IllegalStateException("column " + getName() + " has no element vector yet; create it with "
+            throw new ArrowLayoutException("column " + getName() + " has no element vector yet; create it with "
                     + "FixedShapeTensorVector.create or from a Field that has the element child");
         }
         return child;
@@ -121,10 +140,11 @@ public final class FixedShapeTensorVector extends ExtensionTypeVector<FixedSizeL
     }
 
     /**
-     * Row {@code index} as a host array of {@link #rowShape()}; the caller closes it. On a backend that
-     * wraps host buffers (the CPU backend) it is a view of this column's memory, without a copy, that
-     * keeps the memory alive until closed; on one that cannot wrap it is a reported copy (see the class
-     * comment).
+     * Row {@code index} as a host array of {@link #rowShape()}, its logical tensor; the caller closes it.
+     * On a backend that wraps host buffers (the CPU backend) it is a view of this column's memory, without
+     * a copy, that keeps the memory alive until closed; on one that cannot wrap, and for a permuted
+     * column (the row transposed) or {@code arrow.bool8} bytes other than 0 and 1, it is a reported copy
+     * (see the class comment).
      *
      * @throws IndexOutOfBoundsException if {@code index} is not a row
      * @throws NullElementsException if the row is null or holds a null element
@@ -142,21 +162,28 @@ public final class FixedShapeTensorVector extends ExtensionTypeVector<FixedSizeL
         // A backend that cannot wrap copies in fromBuffer, so no host array can share the column: ALWAYS makes
         // that a reported copy, never a "shared" view of the backend's private copy.
         CopyPolicy hostPolicy = backend.capabilities().wrapsHostBuffers() ? CopyPolicy.IF_NEEDED : CopyPolicy.ALWAYS;
-        try (Tensor tensor = ArrowImport.tensorOver(elements().getDataBuffer(), index * rowBytes, dtype, rowShape(),
-                backend, CopyPolicy.IF_NEEDED)) {
+        try (Tensor tensor = ArrowImport.elementsOver(elementData(), index * rowBytes, dtype, storedRowShape(),
+                getName(), backend, CopyPolicy.IF_NEEDED)) {
+            if (type.metadata().isPermuted()) {
+                try (HostArray stored = tensor.toHost(CopyPolicy.IF_NEEDED, Access.READ_ONLY);
+                        Tensor transposed = StridedCopy.of(stored.asByteBuffer(), dtype, storedRowShape(),
+                                type.metadata().permutation().orElseThrow(), backend)) {
+                    return transposed.toHost(CopyPolicy.ALWAYS, access);
+                }
+            }
             // The host array holds the memory (and the reference to the Arrow buffer) on its own.
             return tensor.toHost(hostPolicy, access);
         }
     }
 
     /**
-     * A copy of row {@code index} as a flat Java array in row-major order, or null if the row is null or
-     * holds a null element. The array holds no Arrow memory and never sees later writes to the column.
-     * Its type follows the dtype: {@code byte[]} for {@code int8} and {@code uint8} (raw bytes: mask
-     * {@code uint8} values with {@code 0xff}), {@code short[]} for {@code int16}, {@code int[]} for
-     * {@code int32}, {@code long[]} for {@code int64}, {@code float[]} for {@code float16} (widened) and
-     * {@code float32}, {@code double[]} for {@code float64}. For a view instead of a copy, use
-     * {@link #row(int, Backend, Access)}.
+     * A copy of row {@code index}'s logical tensor as a flat Java array in row-major order over
+     * {@link #rowShape()}, or null if the row is null or holds a null element. The array holds no Arrow
+     * memory and never sees later writes to the column. Its type follows the dtype: {@code boolean[]} for
+     * {@code bool}, {@code byte[]} for {@code int8} and {@code uint8} (raw bytes: mask {@code uint8} values
+     * with {@code 0xff}), {@code short[]} for {@code int16}, {@code int[]} for {@code int32}, {@code long[]}
+     * for {@code int64}, {@code float[]} for {@code float16} (widened) and {@code float32}, {@code double[]}
+     * for {@code float64}. For a view instead of a copy, use {@link #row(int, Backend, Access)}.
      *
      * @throws IndexOutOfBoundsException if {@code index} is not a row
      */
@@ -169,8 +196,12 @@ public final class FixedShapeTensorVector extends ExtensionTypeVector<FixedSizeL
         DType dtype = dtype();
         int size = type.metadata().listSize();
         long rowBytes = (long) size * dtype.byteWidth();
-        try (ArrowBufReference reference = ArrowBufReference.retain(elements().getDataBuffer())) {
-            return copy(reference.view(index * rowBytes, rowBytes), dtype, size);
+        try (ArrowBufReference reference = ArrowBufReference.retain(elementData())) {
+            ByteBuffer row = reference.view(index * rowBytes, rowBytes);
+            if (type.metadata().isPermuted()) {
+                row = StridedCopy.transposed(row, dtype, storedRowShape(), type.metadata().permutation().orElseThrow());
+            }
+            return copy(row, dtype, size);
         }
     }
 
@@ -187,8 +218,15 @@ public final class FixedShapeTensorVector extends ExtensionTypeVector<FixedSizeL
                     out[i] = Float16.toFloat(row.getShort(i * 2));
                 }
             });
-            case BOOL, BFLOAT16 -> throw new IllegalStateException(dtype + " has no Arrow element type of the same "
-                    + "layout, so no column holds it");
+            case BOOL -> {
+                boolean[] out = new boolean[size];
+                for (int i = 0; i < size; i++) {
+                    out[i] = row.get(i) != 0;
+                }
+                yield out;
+            }
+            case BFLOAT16 -> throw new UnsupportedDTypeException("bfloat16 has no Arrow element type, so no column "
+                    + "holds it");
         };
     }
 

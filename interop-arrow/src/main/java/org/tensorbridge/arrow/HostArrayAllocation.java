@@ -34,7 +34,7 @@ final class HostArrayAllocation extends ForeignAllocation {
      */
     static HostArrayAllocation over(ByteBuffer memory, AutoCloseable release) {
         if (!memory.isDirect()) {
-            throw new IllegalArgumentException("the host array's buffer is a heap buffer; only direct memory can be "
+            throw new ArrowLayoutException("the host array's buffer is a heap buffer; only direct memory can be "
                     + "lent to Arrow without a copy");
         }
         long address = MemoryUtil.getByteBufferAddress(memory) + memory.position();

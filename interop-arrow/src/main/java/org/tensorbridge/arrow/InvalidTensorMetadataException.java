@@ -2,17 +2,24 @@ package org.tensorbridge.arrow;
 
 import java.util.Objects;
 import org.apache.arrow.vector.extension.InvalidExtensionMetadataException;
+import org.tensorbridge.TensorBridgeException;
 
 /**
- * {@code arrow.fixed_shape_tensor} metadata or storage that breaks a rule of the Arrow canonical
- * extension specification. {@link #rule()} says which one; the message names the offending value and
- * what a valid one looks like.
+ * {@code arrow.fixed_shape_tensor} (or {@code arrow.bool8}) metadata or storage that breaks a rule of the
+ * Arrow canonical extension specification. {@link #rule()} says which one; the message names the
+ * offending value and what a valid one looks like.
  *
  * <p>It extends Arrow's own {@link InvalidExtensionMetadataException}, so code that already handles
  * Arrow's extension errors handles this one too. Immutable.
+ *
+ * <p>Diagnostic code {@value #CODE}.
  */
-public final class InvalidTensorMetadataException extends InvalidExtensionMetadataException {
+public final class InvalidTensorMetadataException extends InvalidExtensionMetadataException
+        implements TensorBridgeException {
     private static final long serialVersionUID = 1L;
+
+    /** The stable diagnostic code of this exception. */
+    public static final String CODE = "TB-ARROW-EXTENSION-METADATA";
 
     /** The rule of the specification that was broken. */
     public enum Rule {
@@ -35,7 +42,13 @@ public final class InvalidTensorMetadataException extends InvalidExtensionMetada
         /** The storage type must be a FixedSizeList. */
         STORAGE_NOT_FIXED_SIZE_LIST,
         /** The storage's list size must be the product of {@code shape}. */
-        LIST_SIZE_NOT_SHAPE_PRODUCT
+        LIST_SIZE_NOT_SHAPE_PRODUCT,
+        /** {@code arrow.bool8} is stored as {@code Int8}. */
+        BOOL8_STORAGE_NOT_INT8;
+
+        private String extension() {
+            return this == BOOL8_STORAGE_NOT_INT8 ? Bool8Type.EXTENSION_NAME : FixedShapeTensorType.EXTENSION_NAME;
+        }
     }
 
     private final Rule rule;
@@ -45,7 +58,7 @@ public final class InvalidTensorMetadataException extends InvalidExtensionMetada
      * @param message what was wrong, with the offending value, and what a valid value looks like
      */
     public InvalidTensorMetadataException(Rule rule, String message) {
-        super("arrow.fixed_shape_tensor rule " + Objects.requireNonNull(rule, "rule") + ": " + message);
+        super(Objects.requireNonNull(rule, "rule").extension() + " rule " + rule + ": " + message);
         this.rule = rule;
     }
 
@@ -55,12 +68,17 @@ public final class InvalidTensorMetadataException extends InvalidExtensionMetada
      * @param cause the parser's error
      */
     public InvalidTensorMetadataException(Rule rule, String message, Throwable cause) {
-        super("arrow.fixed_shape_tensor rule " + Objects.requireNonNull(rule, "rule") + ": " + message, cause);
+        super(Objects.requireNonNull(rule, "rule").extension() + " rule " + rule + ": " + message, cause);
         this.rule = rule;
     }
 
     /** The rule that was broken. */
     public Rule rule() {
         return rule;
+    }
+
+    @Override
+    public String code() {
+        return CODE;
     }
 }

@@ -1,6 +1,7 @@
 package org.tensorbridge.arrow;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import org.tensorbridge.SparseValue;
 
 /**
  * Closes one resource when the last of a fixed number of holders has released it: each holder calls
@@ -10,28 +11,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe. Calls beyond the number of holders are ignored.
  */
 final class SharedRelease implements AutoCloseable {
-    private final AutoCloseable target;
+    private final SparseValue target;
     private final AtomicInteger holders;
 
-    SharedRelease(AutoCloseable target, int holders) {
-        if (holders < 1) {
-            throw new IllegalArgumentException("holders is " + holders + "; at least one holder must release");
-        }
+    /** {@code holders} is at least 1. */
+    SharedRelease(SparseValue target, int holders) {
         this.target = target;
         this.holders = new AtomicInteger(holders);
     }
 
-    /** Releases one holder; the last closes the target, whose checked exceptions come back unchecked. */
+    /** Releases one holder; the last closes the target. */
     @Override
     public void close() {
         if (holders.getAndUpdate(n -> Math.max(n - 1, 0)) == 1) {
-            try {
-                target.close();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException("closing " + target + " after its last holder released it failed", e);
-            }
+            target.close();
         }
     }
 }

@@ -55,7 +55,7 @@ public final class SparseBatchSchema {
     /**
      * The dense shape in {@code schema}'s metadata.
      *
-     * @throws IllegalArgumentException if it is missing or not an array of dimensions
+     * @throws ArrowLayoutException if it is missing or not an array of dimensions
      */
     public static Shape denseShape(Schema schema) {
         String text = metadata(schema, DENSE_SHAPE_KEY, "[3,4]");
@@ -86,14 +86,14 @@ public final class SparseBatchSchema {
     /**
      * The canonical flag in {@code schema}'s metadata.
      *
-     * @throws IllegalArgumentException if it is missing or neither {@code true} nor {@code false}
+     * @throws ArrowLayoutException if it is missing or neither {@code true} nor {@code false}
      */
     public static boolean canonical(Schema schema) {
         String text = metadata(schema, CANONICAL_KEY, "true");
         return switch (text) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new IllegalArgumentException("schema metadata " + CANONICAL_KEY + " is \"" + text
+            default -> throw new ArrowLayoutException("schema metadata " + CANONICAL_KEY + " is \"" + text
                     + "\"; it must be true or false");
         };
     }
@@ -102,14 +102,14 @@ public final class SparseBatchSchema {
         Map<String, String> metadata = schema.getCustomMetadata();
         String value = metadata == null ? null : metadata.get(key);
         if (value == null) {
-            throw new IllegalArgumentException("schema metadata has no " + key + "; a sparse record batch carries it, "
+            throw new ArrowLayoutException("schema metadata has no " + key + "; a sparse record batch carries it, "
                     + "for example " + key + "=" + example + ". Was the batch written by SparseExport?");
         }
         return value;
     }
 
-    private static IllegalArgumentException badShape(String text, String why, Throwable cause) {
-        return new IllegalArgumentException("schema metadata " + DENSE_SHAPE_KEY + " is " + text + ": " + why
+    private static ArrowLayoutException badShape(String text, String why, Throwable cause) {
+        return new ArrowLayoutException("schema metadata " + DENSE_SHAPE_KEY + " is " + text + ": " + why
                 + "; it must be a JSON array of dimensions such as [3,4]", cause);
     }
 }

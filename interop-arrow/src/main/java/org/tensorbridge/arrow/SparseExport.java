@@ -47,7 +47,7 @@ public final class SparseExport {
      * A record batch of {@code tensor}'s stored elements, over a sparse value taken with
      * {@code tensor.toSparseValue(policy, READ_ONLY)}; the tensor stays the caller's.
      *
-     * @throws org.tensorbridge.UnsupportedDTypeException for {@code bool} and {@code bfloat16} values
+     * @throws org.tensorbridge.UnsupportedDTypeException for {@code bfloat16} values
      * @throws org.tensorbridge.CopyRequiredException under {@code NEVER} when the memory is on a device
      */
     public static VectorSchemaRoot toRecordBatch(SparseTensor tensor, BufferAllocator allocator, CopyPolicy policy) {
@@ -69,7 +69,7 @@ public final class SparseExport {
      * before the batch. If this method throws before wrapping (unsupported dtype, malformed indices),
      * the value is left as it was; a later failure closes it.
      *
-     * @throws org.tensorbridge.UnsupportedDTypeException for {@code bool} and {@code bfloat16} values
+     * @throws org.tensorbridge.UnsupportedDTypeException for {@code bfloat16} values
      */
     public static VectorSchemaRoot toRecordBatch(SparseValue value, BufferAllocator allocator) {
         Objects.requireNonNull(value, "value must not be null");

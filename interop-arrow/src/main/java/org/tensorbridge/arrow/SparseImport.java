@@ -35,7 +35,7 @@ public final class SparseImport {
     /**
      * A sparse tensor of the batch's stored elements and dense shape.
      *
-     * @throws IllegalArgumentException if the schema lacks the columns or metadata of the layout, or
+     * @throws ArrowLayoutException if the schema lacks the columns or metadata of the layout, or
      *     claims canonical indices that are not
      * @throws NullElementsException if a column has nulls
      * @throws IndexOutOfBoundsException if an index lies outside the dense shape
@@ -52,7 +52,7 @@ public final class SparseImport {
             SparseTensor sparse = backend.sparseCoo(indices, values, denseShape);
             if (canonical && !sparse.isCanonical()) {
                 sparse.close();
-                throw new IllegalArgumentException("the batch's metadata says " + SparseBatchSchema.CANONICAL_KEY
+                throw new ArrowLayoutException("the batch's metadata says " + SparseBatchSchema.CANONICAL_KEY
                         + "=true but its indices are not row-major sorted without duplicates; write it with "
                         + "canonical=false, or coalesce the tensor before exporting it");
             }
@@ -86,7 +86,7 @@ public final class SparseImport {
     private static FieldVector column(VectorSchemaRoot batch, String name) {
         FieldVector column = batch.getVector(name);
         if (column == null) {
-            throw new IllegalArgumentException("the batch has no column " + name + "; its schema is "
+            throw new ArrowLayoutException("the batch has no column " + name + "; its schema is "
                     + batch.getSchema() + ". A sparse batch has the columns " + SparseBatchSchema.INDICES + " and "
                     + SparseBatchSchema.VALUES);
         }

@@ -3,14 +3,17 @@ package org.tensorbridge.arrow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.Objects;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.apache.arrow.vector.ipc.message.IpcOption;
 
 /**
  * Arrow IPC files and streams that carry {@code arrow.fixed_shape_tensor} columns, written and read
@@ -21,46 +24,67 @@ import org.apache.arrow.vector.ipc.ArrowStreamWriter;
  * columns come back as {@link FixedShapeTensorVector}s (a reader that does not know the type sees the
  * plain {@code FixedSizeList} storage).
  *
- * <h2>Reading outside bytes</h2>
- * The readers returned check what Arrow's own readers take on trust, so that bytes from outside are
- * either read or refused, and a refusal leaves nothing open in the allocator: each record batch's
- * and dictionary batch's buffers must lie inside its message body (a file's blocks inside the file),
- * its lengths must fit, a dictionary batch must fill a dictionary the schema defines, and each loaded
- * batch and dictionary must have buffers long enough for its row count. Their {@code
- * getVectorSchemaRoot()}, {@code loadNextBatch()} (and the file reader's {@code getRecordBlocks()},
- * {@code getDictionaryBlocks()} and {@code loadRecordBatch}) refuse malformed input with
+ * <h2>Reading</h2>
+ * The readers take every valid IPC stream and file, whatever the other columns beside the tensors
+ * are, and bodies compressed with {@code lz4_frame} or {@code zstd} (decompressed through
+ * {@code arrow-compression}; that is a copy, so tensors from such a batch are over the decompressed
+ * buffers). Each batch is loaded and then checked with Arrow's own validation before anyone sees it
+ * ({@link CheckedBatchLoader}); the few checks Arrow lacks, or that must come before Arrow's reader
+ * sees the bytes, are each named where they are made ({@link IpcMessageChecks}, {@link IpcFileChecks}).
+ * Bytes from outside are either read or refused, and a refusal leaves nothing open in the allocator.
+ * Their {@code getVectorSchemaRoot()}, {@code loadNextBatch()} (and the file reader's
+ * {@code getRecordBlocks()}, {@code getDictionaryBlocks()} and {@code loadRecordBatch}) refuse
+ * malformed input with
  * <ul>
  *   <li>{@link MalformedIpcException} (an {@link IOException}) naming what was wrong, for bytes that are
- *       not a well-formed IPC stream or file, including any runtime error Arrow's reader raises on
- *       them;</li>
- *   <li>{@link IOException} from Arrow's reader for a truncated stream or an unexpected message;</li>
+ *       not a well-formed IPC stream or file, a truncated one included, with any error Arrow's reader
+ *       raised on them as its cause;</li>
+ *   <li>an {@link IOException} subclass from the channel itself, as it is;</li>
  *   <li>{@link InvalidTensorMetadataException} for an {@code arrow.fixed_shape_tensor} field whose
  *       metadata or storage breaks the specification;</li>
  *   <li>Arrow's {@link org.apache.arrow.memory.OutOfMemoryException} when the input claims more memory
- *       than the allocator may give: read untrusted input with an allocator that has a limit.</li>
+ *       than the allocator may give (a batch, or a buffer's decompressed length): read untrusted input
+ *       with an allocator that has a limit.</li>
  * </ul>
- * Compressed IPC bodies are refused ({@link MalformedIpcException}), as Arrow's default reader does.
  *
- * <p>Writing copies the column's bytes into the output, as IPC does. Reading allocates the batches
- * from the allocator given; a tensor imported from a batch keeps its buffers alive after the reader is
- * closed ({@link ArrowImport}). Stateless and thread-safe; readers and writers are not.
+ * <p>Writing copies the column's bytes into the output, as IPC does, compressed as
+ * {@link IpcCompression} says. Reading allocates the batches from the allocator given; a tensor
+ * imported from a batch keeps its buffers alive after the reader is closed ({@link ArrowImport}).
+ * Stateless and thread-safe; readers and writers are not.
  */
 public final class TensorIpc {
     private TensorIpc() {
     }
 
-    /** Writes {@code root} as an IPC file of one record batch, then closes the channel (Arrow's writer does). */
+    /** Writes {@code root} as an IPC file of one uncompressed record batch, then closes the channel (Arrow's writer does). */
     public static void writeFile(VectorSchemaRoot root, WritableByteChannel out) throws IOException {
-        try (ArrowFileWriter writer = new ArrowFileWriter(root, null, out)) {
+        writeFile(root, out, IpcCompression.NONE);
+    }
+
+    /** Writes {@code root} as an IPC file of one record batch with bodies compressed as {@code compression} says. */
+    public static void writeFile(VectorSchemaRoot root, WritableByteChannel out, IpcCompression compression)
+            throws IOException {
+        Objects.requireNonNull(compression, "compression must not be null; use IpcCompression.NONE");
+        FixedShapeTensorType.ensureRegistered();
+        try (ArrowFileWriter writer = new ArrowFileWriter(root, null, out, null, IpcOption.DEFAULT,
+                IpcCodecs.INSTANCE, compression.codecType())) {
             writer.start();
             writer.writeBatch();
             writer.end();
         }
     }
 
-    /** Writes {@code root} as an IPC stream of one record batch, then closes the stream (Arrow's writer does). */
+    /** Writes {@code root} as an IPC stream of one uncompressed record batch, then closes the stream (Arrow's writer does). */
     public static void writeStream(VectorSchemaRoot root, OutputStream out) throws IOException {
-        try (ArrowStreamWriter writer = new ArrowStreamWriter(root, null, out)) {
+        writeStream(root, out, IpcCompression.NONE);
+    }
+
+    /** Writes {@code root} as an IPC stream of one record batch with bodies compressed as {@code compression} says. */
+    public static void writeStream(VectorSchemaRoot root, OutputStream out, IpcCompression compression)
+            throws IOException {
+        Objects.requireNonNull(compression, "compression must not be null; use IpcCompression.NONE");
+        try (ArrowStreamWriter writer = new ArrowStreamWriter(root, null, Channels.newChannel(out), IpcOption.DEFAULT,
+                IpcCodecs.INSTANCE, compression.codecType())) {
             writer.start();
             writer.writeBatch();
             writer.end();

@@ -18,9 +18,22 @@
  *       array of its own.</li>
  *   <li>{@link org.tensorbridge.arrow.SparseExport} and {@link org.tensorbridge.arrow.SparseImport}:
  *       sparse tensors as COO record batches ({@link org.tensorbridge.arrow.SparseBatchSchema}).</li>
- *   <li>{@link org.tensorbridge.arrow.TensorIpc}: IPC files and streams through Arrow's own writers
- *       and readers, with the extension type registered.</li>
+ *   <li>{@link org.tensorbridge.arrow.TensorIpc}: IPC files and streams (uncompressed, lz4_frame, zstd)
+ *       through Arrow's own writers and readers, every valid input read and every malformed one refused,
+ *       with the extension types registered.</li>
+ *   <li>{@link org.tensorbridge.arrow.TensorMessage} and {@link org.tensorbridge.arrow.SparseTensorMessage}:
+ *       Arrow's {@code Tensor} and {@code SparseTensor} IPC messages, as {@code pyarrow.ipc.write_tensor}
+ *       and Arrow C++ write them.</li>
+ *   <li>{@link org.tensorbridge.arrow.ArrowCData}: tensors and streams of record batches through the Arrow
+ *       C Data Interface, for native engines in the same process (DuckDB).</li>
+ *   <li>{@link org.tensorbridge.arrow.Bool8Type}: the canonical {@code arrow.bool8}, the element type of
+ *       {@code bool} tensors.</li>
  * </ul>
+ *
+ * <h2>Errors</h2>
+ * Every exception of the package has a stable {@code code()}: {@link org.tensorbridge.arrow.MalformedIpcException},
+ * {@link org.tensorbridge.arrow.InvalidTensorMetadataException}, {@link org.tensorbridge.arrow.NullElementsException},
+ * {@link org.tensorbridge.arrow.ArrowLayoutException}, and the api's exceptions.
  *
  * <h2>Lifetime, in one rule</h2>
  * Memory shared between a tensor and Arrow stays valid until both sides have let go of it: the tensor
@@ -31,6 +44,7 @@
  * <h2>Requirements</h2>
  * Arrow reads the address of direct buffers through {@code java.nio} internals: run with
  * {@code --add-opens=java.base/java.nio=ALL-UNNAMED} (or {@code =org.apache.arrow.memory.core} on the
- * module path). The module depends on the api and Arrow only.
+ * module path). The module depends on the api and Arrow only ({@code arrow-vector}, {@code arrow-c-data},
+ * {@code arrow-compression}).
  */
 package org.tensorbridge.arrow;

@@ -3,12 +3,14 @@ package org.tensorbridge.arrow;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -196,13 +198,62 @@ class ArrowExportTest {
     }
 
     @Test
+    void boolTensorsBecomeBool8ColumnsOverTheSameBytes() {
+        try (Tensor bools = cpu.constant(new boolean[] {true, false, false, true}, 2, 2);
+                ExportedTensor export = ArrowExport.export(bools, "t", arrow.allocator())) {
+            FieldVector elements = export.vector().getUnderlyingVector().getDataVector();
+            Bool8Vector bool8 = assertInstanceOf(Bool8Vector.class, elements);
+            assertEquals(Bool8Type.INSTANCE, bool8.getField().getType());
+            assertEquals(TestMemory.address(bools), bool8.getUnderlyingVector().getDataBuffer().memoryAddress());
+            assertEquals(Sharing.SHARED, export.sharing());
+            assertArrayEquals(new boolean[] {false, true}, (boolean[]) export.vector().getObject(1));
+            try (Tensor back = ArrowImport.toTensor(export.vector(), cpu, CopyPolicy.NEVER);
+                    HostArray host = back.toHost()) {
+                assertArrayEquals(new boolean[] {true, false, false, true}, host.toBooleanArray());
+            }
+        }
+        assertBackendMemoryReleased();
+    }
+
+    @Test
+    void aPermutationExportsATransposedViewWithoutACopy() {
+        float[] data = new float[2 * 3 * 4];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = i;
+        }
+        try (Tensor tensor = cpu.constant(data, 2, 3, 4);
+                ExportedTensor export = ArrowExport.export(tensor, "t", arrow.allocator(),
+                        ExportOptions.defaults().withPermutation(1, 0).withDimNames(List.of("rows", "columns")))) {
+            FixedShapeTensorVector vector = export.vector();
+            assertEquals("{\"shape\":[3,4],\"dim_names\":[\"rows\",\"columns\"],\"permutation\":[1,0]}",
+                    vector.type().serialize());
+            assertEquals(Sharing.SHARED, export.sharing());
+            assertEquals(TestMemory.address(tensor), vector.elements().getDataBuffer().memoryAddress());
+            assertEquals(Shape.of(4, 3), vector.rowShape());
+            assertThrows(org.tensorbridge.CopyRequiredException.class,
+                    () -> ArrowImport.toTensor(vector, cpu, CopyPolicy.NEVER));
+            try (Tensor logical = ArrowImport.toTensor(vector, cpu, CopyPolicy.IF_NEEDED);
+                    HostArray host = logical.toHost()) {
+                assertEquals(Shape.of(2, 4, 3), host.shape());
+                // row 1, logical [3][2] is stored [2][3] of row 1: 12 + 2 * 4 + 3
+                assertEquals(23f, host.getFloat(1, 3, 2));
+                assertEquals(4f, host.getFloat(0, 0, 1));
+            }
+            try (Tensor stored = ArrowImport.toStoredTensor(vector, cpu, CopyPolicy.NEVER)) {
+                assertEquals(Shape.of(2, 3, 4), stored.shape());
+                assertEquals(TestMemory.address(tensor), TestMemory.address(stored));
+            }
+            assertArrayEquals(new float[] {0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11}, (float[]) vector.getObject(0));
+        }
+        assertBackendMemoryReleased();
+    }
+
+    @Test
     void typesWithoutASameLayoutArrowTypeAndScalarsAreRefusedBeforeAnythingIsTaken() {
-        try (Tensor bools = cpu.constant(new boolean[] {true, false}, 2);
-                Tensor brain = cpu.zeros(DType.BFLOAT16, Shape.of(2, 2));
+        try (Tensor brain = cpu.zeros(DType.BFLOAT16, Shape.of(2, 2));
                 Tensor scalar = cpu.scalar(DType.FLOAT32, 1f)) {
             assertTrue(assertThrows(UnsupportedDTypeException.class,
-                    () -> ArrowExport.export(bools, "t", arrow.allocator())).getMessage().contains("uint8"));
-            assertThrows(UnsupportedDTypeException.class, () -> ArrowExport.export(brain, "t", arrow.allocator()));
+                    () -> ArrowExport.export(brain, "t", arrow.allocator())).getMessage().contains("float32"));
             assertTrue(assertThrows(ShapeMismatchException.class,
                     () -> ArrowExport.export(scalar, "t", arrow.allocator())).getMessage().contains("[1]"));
         }

@@ -33,7 +33,8 @@ import org.tensorbridge.Tensor;
 
 /**
  * The seed corpus of the IPC fuzz tests ({@link TensorIpcFuzzTest}, {@link SparseIpcFuzzTest}): valid
- * streams and files written by the library's own export, plus truncated and bit-flipped variants. The
+ * streams and files written by the library's own export and by pyarrow (compressed, with columns of
+ * every type), plus truncated and bit-flipped variants. The
  * bytes are committed under {@code src/test/resources/org/tensorbridge/arrow/<Test>Inputs/<method>/};
  * to write them again after a format change:
  * {@code ./mvnw -o -pl interop-arrow test -Dtest=IpcSeeds -Dipc.seeds.write=true}.
@@ -57,6 +58,9 @@ class IpcSeeds {
         seeds.put("uint8_0rows", stream("uint8_empty"));
         seeds.put("int32_permutation_nulls", stream("int32_permuted_null"));
         seeds.put("bad_list_size", stream("bad_list_size"));
+        seeds.put("pyarrow_ids_and_embeddings_lz4", pyarrow("ids_and_embeddings_lz4.arrows"));
+        seeds.put("pyarrow_every_type_zstd", pyarrow("every_type_zstd.arrows"));
+        seeds.put("pyarrow_permuted", pyarrow("permuted.arrows"));
         return seeds;
     }
 
@@ -65,6 +69,8 @@ class IpcSeeds {
         seeds.put("float32_4x2x3_named", file("float32"));
         seeds.put("float16_3x2", file("float16"));
         seeds.put("uint8_0rows", file("uint8_empty"));
+        seeds.put("pyarrow_every_type_lz4", pyarrow("every_type_lz4.arrow"));
+        seeds.put("pyarrow_ids_and_embeddings_zstd", pyarrow("ids_and_embeddings_zstd.arrow"));
         return seeds;
     }
 
@@ -78,6 +84,15 @@ class IpcSeeds {
             seeds.put("coo_empty", sparse(allocator, CPU.sparseCoo(new long[0][2], new double[0], 5, 5)));
         }
         return seeds;
+    }
+
+    /** A file of the pyarrow corpus ({@link PyarrowCorpusTest}): compressed bodies and every column type. */
+    private static byte[] pyarrow(String name) {
+        try {
+            return Files.readAllBytes(PyarrowCorpusTest.CORPUS.resolve(name));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static byte[] sparse(BufferAllocator allocator, SparseTensor tensor) {

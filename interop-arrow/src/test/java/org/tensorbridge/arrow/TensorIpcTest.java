@@ -121,6 +121,43 @@ class TensorIpcTest {
         assertEquals(liveBefore, TestMemory.liveBytes(cpu));
     }
 
+    @ParameterizedTest
+    @EnumSource(IpcCompression.class)
+    void everyCodecRoundTripsAStreamAndAFile(IpcCompression compression) throws Exception {
+        float[] data = new float[4 * 64];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = i % 7; // compressible
+        }
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        Path file = directory.resolve("c.arrow");
+        try (Tensor tensor = cpu.constant(data, 4, 8, 8);
+                ExportedTensor export = ArrowExport.export(tensor, "t", arrow.allocator());
+                VectorSchemaRoot root = new VectorSchemaRoot(List.<FieldVector>of(export.vector()));
+                FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            TensorIpc.writeStream(root, stream, compression);
+            TensorIpc.writeFile(root, out, compression);
+        }
+        if (compression != IpcCompression.NONE) {
+            assertTrue(stream.size() < data.length * 4, "the body is compressed: " + stream.size() + " bytes");
+        }
+        try (ArrowStreamReader reader = TensorIpc.openStream(new ByteArrayInputStream(stream.toByteArray()),
+                arrow.allocator());
+                FileChannel in = FileChannel.open(file);
+                ArrowFileReader fileReader = TensorIpc.openFile(in, arrow.allocator())) {
+            assertTrue(reader.loadNextBatch());
+            assertTrue(fileReader.loadNextBatch());
+            for (FixedShapeTensorVector vector : List.of((FixedShapeTensorVector) reader.getVectorSchemaRoot()
+                    .getVector("t"), (FixedShapeTensorVector) fileReader.getVectorSchemaRoot().getVector("t"))) {
+                try (Tensor back = ArrowImport.toTensor(vector, cpu, CopyPolicy.NEVER); HostArray host = back.toHost()) {
+                    assertArrayEquals(data, host.toFloatArray());
+                    // shared with the batch's (decompressed) buffer: decompression was the one copy
+                    assertEquals(vector.elements().getDataBuffer().memoryAddress(), TestMemory.address(back));
+                }
+            }
+        }
+        assertEquals(liveBefore, TestMemory.liveBytes(cpu));
+    }
+
     @Test
     void thePermutationAndDimNamesSurviveAStream() throws Exception {
         FixedShapeTensorType type = FixedShapeTensorType.of(FixedShapeTensorMetadata.of(Shape.of(2, 3, 1))
@@ -145,7 +182,10 @@ class TensorIpcTest {
             assertEquals(type, vector.type());
             assertEquals(Shape.of(1, 2, 3), vector.type().metadata().logicalShape());
             try (HostArray row = vector.row(0, cpu, org.tensorbridge.Access.READ_ONLY)) {
-                assertEquals(5, row.getInt(1, 2, 0));
+                // logical (0, 1, 2) is stored (1, 2, 0): element 1 * 3 + 2 of the stored row
+                assertEquals(Shape.of(1, 2, 3), row.shape());
+                assertEquals(5, row.getInt(0, 1, 2));
+                assertEquals(org.tensorbridge.Sharing.INDEPENDENT, row.sharing(), "a transposed row is a copy");
             }
         }
     }

@@ -3,6 +3,7 @@ package org.tensorbridge.numpy;
 import java.nio.ByteOrder;
 import java.util.Locale;
 import org.tensorbridge.DType;
+import org.tensorbridge.UnsupportedDTypeException;
 
 /**
  * NumPy's dtype codes ({@code descr}) for tensorbridge dtypes: {@code |b1}, {@code |i1},
@@ -29,7 +30,7 @@ final class NpyDType {
             case FLOAT16 -> little + "f2";
             case FLOAT32 -> little + "f4";
             case FLOAT64 -> little + "f8";
-            case BFLOAT16 -> throw new IllegalArgumentException("dtype is bfloat16, for which NumPy has no code; cast "
+            case BFLOAT16 -> throw new UnsupportedDTypeException("dtype is bfloat16, for which NumPy has no code; cast "
                     + "the array to float32 before writing it");
         };
     }

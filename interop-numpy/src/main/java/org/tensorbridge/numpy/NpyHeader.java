@@ -25,6 +25,7 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape, int length) {
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+    private static final Pattern STRUCTURED = Pattern.compile("'descr'\\s*:\\s*\\[");
     private static final int MAX_HEADER = 1 << 20;
 
     /** Number of elements; {@link Math#multiplyExact} guards against shapes that lie about their size. */
@@ -75,7 +76,12 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape, int length) {
         Matcher descr = DESCR.matcher(dict);
         Matcher fortran = FORTRAN.matcher(dict);
         Matcher shape = SHAPE.matcher(dict);
-        if (!dict.trim().startsWith("{") || !descr.find() || !fortran.find() || !shape.find()) {
+        if (!descr.find() && STRUCTURED.matcher(dict).find()) {
+            throw new NpyFormatException("header field 'descr' is a structured dtype (a list of named fields) in "
+                    + dict.trim() + "; tensorbridge reads arrays of one element type. Save each field as its own array, "
+                    + "or convert with numpy.lib.recfunctions.structured_to_unstructured first");
+        }
+        if (!dict.trim().startsWith("{") || !descr.find(0) || !fortran.find() || !shape.find()) {
             throw new NpyFormatException("the header " + dict.trim() + " lacks 'descr', 'fortran_order' or 'shape'; "
                     + "it is not a NumPy array header");
         }

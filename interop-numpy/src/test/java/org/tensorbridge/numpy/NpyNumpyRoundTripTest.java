@@ -94,7 +94,7 @@ class NpyNumpyRoundTripTest {
     @Test
     void bfloat16HasNoNumpyCode(@TempDir Path folder) {
         try (Tensor tensor = cpu.zeros(DType.BFLOAT16, Shape.of(2)); HostArray host = tensor.toHost()) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            org.tensorbridge.UnsupportedDTypeException e = assertThrows(org.tensorbridge.UnsupportedDTypeException.class,
                     () -> Npy.write(host, folder.resolve("b.npy")));
             assertEquals(true, e.getMessage().contains("bfloat16") && e.getMessage().contains("float32"), e.getMessage());
         }

@@ -8,32 +8,53 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Runs numpy_peer.py with Debian's python3 and its python3-numpy and python3-scipy. In CI they
- * must be installed; elsewhere a missing NumPy skips the test with the packages to install.
+ * Runs the Python side of the interchange tests with NumPy and SciPy: the interpreter named by the
+ * environment variable {@code TENSORBRIDGE_PYTHON} ({@code .ci/run} sets it to the virtual environment it
+ * makes, with pyarrow 25.0.1, NumPy and SciPy from pip), else {@code .venv/bin/python} at the root of the
+ * repository, else {@code python3}. In CI ({@code CI=true}) a missing interpreter or module fails the
+ * test; elsewhere it skips the test, naming what to install.
  */
 final class PythonPeer {
+    static final String INSTALL = "python3 -m venv .venv && .venv/bin/pip install pyarrow==25.0.1 numpy scipy";
+    private static final Path MODULE = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
+
     private PythonPeer() {
     }
 
+    /** Runs numpy_peer.py (a test resource) in {@code mode} over {@code folder}. */
     static void run(String mode, Path folder) throws IOException, InterruptedException {
-        String python = find();
         Path script = folder.resolve("numpy_peer.py");
         try (InputStream resource = PythonPeer.class.getResourceAsStream("numpy_peer.py")) {
             Files.copy(resource, script);
         }
-        Process process = new ProcessBuilder(python, script.toString(), mode, folder.toString())
-                .redirectErrorStream(true).start();
+        runScript(script, mode, folder.toString());
+    }
+
+    /** Runs a script of {@code src/test/python/} with {@code arguments}; it must exit with 0. */
+    static void runScript(String name, String... arguments) throws IOException, InterruptedException {
+        runScript(MODULE.resolve("src/test/python").resolve(name), arguments);
+    }
+
+    private static void runScript(Path script, String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(find(), script.toString()));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
-        assertTrue(process.waitFor(2, TimeUnit.MINUTES), "NumPy did not finish: " + output);
+        assertTrue(process.waitFor(2, TimeUnit.MINUTES), "Python did not finish: " + output);
         assertEquals(0, process.exitValue(), "NumPy/SciPy rejected what tensorbridge wrote: " + output);
     }
 
     private static String find() throws IOException, InterruptedException {
-        for (String candidate : new String[] {"/usr/bin/python3", "python3"}) {
+        String named = System.getenv("TENSORBRIDGE_PYTHON");
+        List<String> candidates = named != null && !named.isBlank() ? List.of(named)
+                : List.of(MODULE.getParent().resolve(".venv/bin/python").toString(), "python3");
+        for (String candidate : candidates) {
             try {
                 Process probe = new ProcessBuilder(candidate, "-c", "import numpy, scipy.sparse").redirectErrorStream(true)
                         .start();
@@ -45,10 +66,9 @@ final class PythonPeer {
                 // Try the next one.
             }
         }
-        String why = "NumPy and SciPy are not installed for python3; install the Debian packages python3-numpy "
-                + "python3-scipy";
+        String why = "no Python with NumPy and SciPy (tried " + candidates + "); from the repository root: " + INSTALL;
         if ("true".equals(System.getenv("CI"))) {
-            fail(why + " (.ci/run installs them)");
+            fail(why + " (.ci/run does this and sets TENSORBRIDGE_PYTHON)");
         }
         Assumptions.abort(why);
         return null;
