@@ -59,6 +59,7 @@ final class CpuKernels {
                 .overwrite(Operations.SQRT, WIDE_FLOATS, (call, result) -> transform(new Sqrt(in(call), out(result))))
                 .overwrite(Operations.TANH, WIDE_FLOATS, (call, result) -> transform(new Tanh(in(call), out(result))))
                 .write(Operations.MATMUL, ALL, CpuKernels::matmul)
+                .overwrite(Operations.SPARSE_MATMUL, WIDE_FLOATS, CsrSparseMatmul::run)
                 .overwrite(Operations.CAST, ALL, CpuKernels::cast)
                 .overwrite(Operations.TRANSPOSE, ALL, CpuKernels::transpose)
                 .overwrite(Operations.SUM, WIDE_FLOATS, (call, result) -> Nd4j.exec(new Sum(in(call), out(result),
