@@ -42,6 +42,20 @@ record GraphNode(int id, String name, DType dtype, long[] dims, boolean sparse, 
         return kind == Kind.OPERATION && operation.isElementwise() && dtype.isFloatingPoint();
     }
 
+    /**
+     * A node is equal only to itself: two nodes with the same fields are still two nodes of a graph, and
+     * the record's field-wise hash would walk every input's hash on every lookup of a run.
+     */
+    @Override
+    public boolean equals(Object other) {
+        return this == other;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
+
     String describe() {
         return "'" + name + "' (" + dtype.displayName() + (sparse ? " sparse" : "") + Dims.format(dims) + ")";
     }

@@ -4,7 +4,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,10 +28,11 @@ final class GraphRun {
     private final Backend backend;
     private final GraphSupport support;
     private final Map<GraphNode, Object> feeds = new HashMap<>();
-    private final Map<GraphNode, AnyTensor> values = new HashMap<>();
     private final Set<AnyTensor> owned = Collections.newSetFromMap(new IdentityHashMap<>());
-    private final Map<GraphNode, Integer> consumers = new HashMap<>();
-    private final Set<GraphNode> fetched = new HashSet<>();
+    // By node id, sized when the fetches are known: every node they need was made before them.
+    private AnyTensor[] values;
+    private int[] consumers;
+    private boolean[] fetched;
 
     GraphRun(RuntimeGraph graph, Map<? extends Node, ?> feeds) {
         this.graph = graph;
@@ -57,8 +57,7 @@ final class GraphRun {
         for (int i = 0; i < fetches.size(); i++) {
             nodes.add(graph.mine(fetches.get(i), "fetch " + i));
         }
-        fetched.addAll(nodes);
-        countConsumers(nodes);
+        prepare(nodes);
         List<Object> results = new ArrayList<>();
         try {
             for (GraphNode node : nodes) {
@@ -87,8 +86,7 @@ final class GraphRun {
      */
     Tensor fetchTensor(Node fetch) {
         GraphNode node = graph.mine(fetch, "fetch");
-        fetched.add(node);
-        countConsumers(List.of(node));
+        prepare(List.of(node));
         try {
             Tensor tensor = (Tensor) evaluate(node);
             if (tensor.backend() == backend && owned.remove(tensor)) {
@@ -100,24 +98,35 @@ final class GraphRun {
         }
     }
 
-    /** How many needed nodes use each needed node, so intermediates can be closed after their last use. */
-    private void countConsumers(List<GraphNode> fetches) {
-        Set<GraphNode> seen = new HashSet<>();
+    /**
+     * Marks the fetches and counts how many needed nodes use each needed node, so intermediates can be
+     * closed after their last use.
+     */
+    private void prepare(List<GraphNode> fetches) {
+        int size = graph.nodeCount();
+        values = new AnyTensor[size];
+        consumers = new int[size];
+        fetched = new boolean[size];
+        boolean[] seen = new boolean[size];
         ArrayDeque<GraphNode> pending = new ArrayDeque<>(fetches);
+        for (GraphNode node : fetches) {
+            fetched[node.id()] = true;
+        }
         while (!pending.isEmpty()) {
             GraphNode node = pending.pop();
-            if (!seen.add(node)) {
+            if (seen[node.id()]) {
                 continue;
             }
+            seen[node.id()] = true;
             for (GraphNode input : node.inputs()) {
-                consumers.merge(input, 1, Integer::sum);
+                consumers[input.id()]++;
                 pending.push(input);
             }
         }
     }
 
     AnyTensor evaluate(GraphNode node) {
-        AnyTensor known = values.get(node);
+        AnyTensor known = values[node.id()];
         if (known != null) {
             return known;
         }
@@ -126,7 +135,7 @@ final class GraphRun {
             case CONSTANT -> graph.constantValue(node);
             case OPERATION -> operate(node);
         };
-        values.put(node, value);
+        values[node.id()] = value;
         return value;
     }
 
@@ -166,9 +175,9 @@ final class GraphRun {
     /** One use each of {@code inputs} is done: closes those whose last use it was. */
     void consumed(List<GraphNode> inputs) {
         for (GraphNode input : inputs) {
-            int left = consumers.merge(input, -1, Integer::sum);
-            AnyTensor value = values.get(input);
-            if (left == 0 && !fetched.contains(input) && owned.remove(value)) {
+            int left = --consumers[input.id()];
+            AnyTensor value = values[input.id()];
+            if (left == 0 && !fetched[input.id()] && owned.remove(value)) {
                 value.close();
             }
         }
@@ -186,8 +195,8 @@ final class GraphRun {
 
     /** True if {@code input} may be computed inside a chain rooted elsewhere: used once, not fetched, not computed. */
     boolean absorbable(GraphNode input) {
-        return input.fusable() && consumers.getOrDefault(input, 0) == 1 && !fetched.contains(input)
-                && !values.containsKey(input);
+        int id = input.id();
+        return input.fusable() && consumers[id] == 1 && !fetched[id] && values[id] == null;
     }
 
     /** Records a value the run computed and owns. */
@@ -199,7 +208,7 @@ final class GraphRun {
 
     /** An independent host result; hands owned memory over whole when it can, copies otherwise. */
     private Object toHost(GraphNode node, boolean fetchedAgain) {
-        AnyTensor value = values.get(node);
+        AnyTensor value = values[node.id()];
         boolean mine = !fetchedAgain && value.backend() == backend && owned.remove(value);
         if (value instanceof Tensor tensor) {
             return mine ? support.handOver(tensor) : tensor.toHost(CopyPolicy.ALWAYS, Access.WRITABLE);

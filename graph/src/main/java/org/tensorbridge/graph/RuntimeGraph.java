@@ -83,6 +83,11 @@ final class RuntimeGraph implements Graph {
                 value);
     }
 
+    /** How many nodes this graph has made: every node's id is below it. */
+    int nodeCount() {
+        return nextId.get();
+    }
+
     GraphNode mine(Node node, String argument) {
         Objects.requireNonNull(node, argument + " must not be null");
         GraphNode inner = node instanceof DenseNode d && d.graph() == this ? d.node()

@@ -202,6 +202,20 @@ public abstract class AbstractBackend implements Backend {
         }
     }
 
+    /**
+     * Refuses a result of {@code operation} whose dtype the backend does not hold or whose size passes the
+     * memory's largest tensor; the messages are built only when refusing, as this runs on every call.
+     */
+    void requireResultFits(DType dtype, Shape shape, Operation operation) {
+        if (!spec.dtypes.contains(dtype)) {
+            requireSupported(dtype, "the result of " + operation);
+        }
+        if (operation.output() == ValueKind.DENSE
+                && shape.elementCount() > spec.memory.maxTensorBytes() / dtype.byteWidth()) {
+            byteSize(dtype, shape, "the result of " + operation);
+        }
+    }
+
     /** The bytes of a {@code dtype} tensor of {@code shape}, refused past the memory's largest tensor. */
     long byteSize(DType dtype, Shape shape, String argument) {
         long bytes;

@@ -74,10 +74,11 @@ final class OperationRunner {
         OperandTypes types = new OperandTypes(operation, attributes, Arrays.asList(dtypes), Arrays.asList(dims));
         DType dtype = operation.resultDType(types);
         Shape shape = Shape.of(operation.resultDims(types));
-        backend.requireSupported(dtype, "the result of " + operation);
         if (operation.isView()) {
+            backend.requireSupported(dtype, "the result of " + operation);
             return view((BackendTensor) owned[0], dtype, shape);
         }
+        backend.requireResultFits(dtype, shape, operation);
         DType inputDType = dtypes.length == 0 ? dtype : dtypes[0];
         KernelRegistry.Entry entry = spec.kernels.find(operation, inputDType);
         if (entry == null && composites.covers(operation, inputDType)) {
@@ -92,9 +93,6 @@ final class OperationRunner {
             throw new OperationUnsupportedException("backend " + backend.name() + " has no kernel for " + operation
                     + " on " + inputDType.displayName() + "; it runs it on " + backend.capabilities().dtypesOf(operation)
                     + ". Cast the input, or use a backend that has it (./tensorbridge backends lists them)");
-        }
-        if (operation.output() == ValueKind.DENSE) {
-            backend.byteSize(dtype, shape, "the result of " + operation);
         }
         try (Pins pins = new Pins()) {
             Object[] operands = pin(pins, operation, owned);

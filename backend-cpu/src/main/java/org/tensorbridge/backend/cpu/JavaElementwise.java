@@ -1,6 +1,7 @@
 package org.tensorbridge.backend.cpu;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import org.tensorbridge.DType;
 import org.tensorbridge.memory.HostStorage;
 import org.tensorbridge.op.Operation;
@@ -58,38 +59,111 @@ final class JavaElementwise {
         return ((HostStorage) operand.storage()).transientBuffer();
     }
 
-    // One loop per operation, chosen outside it, so each loop is one instruction the JIT can vectorise.
+    // Floating point goes through per-thread Java arrays: one bulk copy in per operand and one out are
+    // cheaper than element-by-element buffer access, which the JIT does not vectorise. One loop per
+    // operation, chosen outside it, so each loop is one instruction the JIT can vectorise.
 
     private static void floats(int code, ByteBuffer x, int sa, ByteBuffer y, int sb, ByteBuffer z, int n) {
+        Scratch scratch = Scratch.PER_THREAD.get();
+        float[] l = scratch.floats(0, n);
+        float[] r = scratch.floats(1, n);
+        read(x, sa, l, n);
+        read(y, sb, r, n);
         switch (code) {
             case 0 -> {
                 for (int i = 0; i < n; i++) {
-                    z.putFloat(i << 2, x.getFloat((i * sa) << 2) + y.getFloat((i * sb) << 2));
+                    l[i] += r[i];
                 }
             }
             case 1 -> {
                 for (int i = 0; i < n; i++) {
-                    z.putFloat(i << 2, x.getFloat((i * sa) << 2) - y.getFloat((i * sb) << 2));
+                    l[i] -= r[i];
                 }
             }
             case 2 -> {
                 for (int i = 0; i < n; i++) {
-                    z.putFloat(i << 2, x.getFloat((i * sa) << 2) * y.getFloat((i * sb) << 2));
+                    l[i] *= r[i];
                 }
             }
             default -> {
                 for (int i = 0; i < n; i++) {
-                    z.putFloat(i << 2, x.getFloat((i * sa) << 2) / y.getFloat((i * sb) << 2));
+                    l[i] /= r[i];
                 }
             }
         }
+        z.asFloatBuffer().put(0, l, 0, n);
     }
 
     private static void doubles(int code, ByteBuffer x, int sa, ByteBuffer y, int sb, ByteBuffer z, int n) {
-        for (int i = 0; i < n; i++) {
-            double l = x.getDouble((i * sa) << 3);
-            double r = y.getDouble((i * sb) << 3);
-            z.putDouble(i << 3, code == 0 ? l + r : code == 1 ? l - r : code == 2 ? l * r : l / r);
+        Scratch scratch = Scratch.PER_THREAD.get();
+        double[] l = scratch.doubles(0, n);
+        double[] r = scratch.doubles(1, n);
+        read(x, sa, l, n);
+        read(y, sb, r, n);
+        switch (code) {
+            case 0 -> {
+                for (int i = 0; i < n; i++) {
+                    l[i] += r[i];
+                }
+            }
+            case 1 -> {
+                for (int i = 0; i < n; i++) {
+                    l[i] -= r[i];
+                }
+            }
+            case 2 -> {
+                for (int i = 0; i < n; i++) {
+                    l[i] *= r[i];
+                }
+            }
+            default -> {
+                for (int i = 0; i < n; i++) {
+                    l[i] /= r[i];
+                }
+            }
+        }
+        z.asDoubleBuffer().put(0, l, 0, n);
+    }
+
+    /** {@code n} elements of {@code from} into {@code to}; a single-element operand ({@code step} 0) repeated. */
+    private static void read(ByteBuffer from, int step, float[] to, int n) {
+        if (step == 0) {
+            Arrays.fill(to, 0, n, from.getFloat(0));
+        } else {
+            from.asFloatBuffer().get(0, to, 0, n);
+        }
+    }
+
+    private static void read(ByteBuffer from, int step, double[] to, int n) {
+        if (step == 0) {
+            Arrays.fill(to, 0, n, from.getDouble(0));
+        } else {
+            from.asDoubleBuffer().get(0, to, 0, n);
+        }
+    }
+
+    /**
+     * Two operand arrays per thread, grown to the largest call the thread made (at most the Java-kernel
+     * limit, 16 K elements by default: 128 KiB of float64 per array).
+     */
+    private static final class Scratch {
+        static final ThreadLocal<Scratch> PER_THREAD = ThreadLocal.withInitial(Scratch::new);
+
+        private final float[][] floats = {new float[0], new float[0]};
+        private final double[][] doubles = {new double[0], new double[0]};
+
+        float[] floats(int which, int n) {
+            if (floats[which].length < n) {
+                floats[which] = new float[n];
+            }
+            return floats[which];
+        }
+
+        double[] doubles(int which, int n) {
+            if (doubles[which].length < n) {
+                doubles[which] = new double[n];
+            }
+            return doubles[which];
         }
     }
 
