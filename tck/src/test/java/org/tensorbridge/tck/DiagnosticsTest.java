@@ -34,8 +34,12 @@ class DiagnosticsTest {
         return event.getRequiredPayload(TestExecutionResult.class).getThrowable().map(Throwable::getMessage).orElse("");
     }
 
+    /**
+     * The failed tests, less the discovery rules' (13.x): these kits' providers are made in place and not
+     * registered for ServiceLoader, which rule 13.1 rightly fails.
+     */
     private static List<Event> failures(Events events) {
-        return events.failed().list();
+        return events.failed().list().stream().filter(e -> !message(e).startsWith("rule 13.")).toList();
     }
 
     @Test
@@ -85,8 +89,12 @@ class DiagnosticsTest {
         assertTrue(events.succeeded().list().stream()
                 .anyMatch(e -> e.getTestDescriptor().getDisplayName().startsWith("smoke")),
                 "the smoke stage uses add, which works, and must pass");
-        for (Event event : failed) {
-            String message = message(event);
+        // Rules that run the kernel directly see its exception; the concurrency rule (6.7) reports its
+        // workers' exceptions as text, and names no hook.
+        List<String> crashes = failed.stream().map(DiagnosticsTest::message).filter(m -> m.contains(": unexpected "))
+                .toList();
+        assertFalse(crashes.isEmpty(), "no rule saw the kernel's exception: " + failed);
+        for (String message : crashes) {
             assertTrue(message.startsWith("rule "), message);
             assertTrue(message.contains("in the spi hook a kernel of the backend's KernelRegistry"), message);
             assertTrue(message.contains("org.example.broken.HookFaults.brokenMultiply"), message);
