@@ -39,27 +39,28 @@ final class BackendJars implements AutoCloseable {
     /**
      * Opens {@code classPath} (jars or class folders).
      *
-     * @throws IllegalArgumentException naming the first entry that does not exist
+     * @throws BackendClassPathException naming the first entry that does not exist
      */
     static BackendJars open(List<Path> classPath) {
         if (classPath.isEmpty()) {
-            throw new IllegalArgumentException("the class path is empty; pass the backend's jar and the jars it "
+            throw new BackendClassPathException("the class path is empty; pass the backend's jar and the jars it "
                     + "needs, separated by '" + java.io.File.pathSeparator + "'");
         }
         List<URL> urls = new ArrayList<>();
         for (Path entry : classPath) {
             if (!Files.exists(entry)) {
-                throw new IllegalArgumentException("class path entry " + entry.toAbsolutePath() + " does not exist; "
+                throw new BackendClassPathException("class path entry " + entry.toAbsolutePath() + " does not exist; "
                         + "pass the path of the backend's jar (or class folder) and of the jars it needs");
             }
             try {
                 urls.add(entry.toAbsolutePath().toUri().toURL());
             } catch (MalformedURLException e) {
-                throw new IllegalArgumentException("class path entry " + entry + " is not a usable path: " + e, e);
+                throw new BackendClassPathException("class path entry " + entry + " is not a usable path (" + e
+                        + "); pass a file system path");
             }
         }
         return new BackendJars(List.copyOf(classPath),
-                new URLClassLoader("backend jars", urls.toArray(URL[]::new), BackendJars.class.getClassLoader()));
+                new URLClassLoader("backend-jars", urls.toArray(URL[]::new), BackendJars.class.getClassLoader()));
     }
 
     /** The class loader the backends load in; the kit's thread context class loader while it runs. */

@@ -127,7 +127,7 @@ public final class ConformanceRunner {
      * is required: one that is unavailable here, or a class path that registers none, fails the run.
      *
      * @param seed the seed of the kit's random inputs
-     * @throws IllegalArgumentException if an entry of {@code classPath} does not exist, naming it
+     * @throws BackendClassPathException if an entry of {@code classPath} does not exist, naming it
      */
     public ConformanceReport certify(List<Path> classPath, Collection<String> names, long seed) {
         Set<String> wanted = lower(names);

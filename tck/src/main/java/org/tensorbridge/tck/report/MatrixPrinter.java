@@ -42,8 +42,10 @@ public final class MatrixPrinter {
                         && result.status() == RuleStatus.NOT_VERIFIED)) {
                     continue;
                 }
-                out.println("  " + backend.name() + " " + rule.id() + " " + result.status().text() + ": "
-                        + firstLine(result.message()));
+                String message = firstLine(result.message());
+                // An assumption's own words often start with the status ("not applicable: ...").
+                out.println("  " + backend.name() + " " + rule.id() + " " + (message.startsWith(result.status().text())
+                        ? message : result.status().text() + ": " + message));
                 if (result.status() == RuleStatus.FAILED) {
                     out.println("    If this fails, check: " + rule.check());
                 }

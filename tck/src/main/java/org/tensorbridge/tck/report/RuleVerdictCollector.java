@@ -36,7 +36,8 @@ final class RuleVerdictCollector implements TestExecutionListener {
     public void executionFinished(TestIdentifier test, TestExecutionResult result) {
         if (test.isTest() && method(test).map(m -> m.getDeclaringClass() == SmokeStage.class).orElse(false)) {
             if (result.getStatus() == TestExecutionResult.Status.FAILED) {
-                smokeFailure = message(result);
+                smokeFailure = result.getThrowable().filter(SmokeStage.Failure.class::isInstance)
+                        .map(t -> ((SmokeStage.Failure) t).rootCause()).orElseGet(() -> message(result));
             }
         } else if (test.isTest()) {
             rule(test).ifPresent(id -> results.computeIfAbsent(id, k -> new ArrayList<>()).add(result));
