@@ -63,7 +63,8 @@ public final class HtmlReportWriter {
         for (BackendReport backend : report.backends()) {
             html.append("<li id=\"backend-").append(slug(backend.name())).append("\"><b>").append(escape(backend.name()))
                     .append("</b>: ")
-                    .append(backend.available() ? escape(backend.device()) + " — " + MatrixPrinter.summary(backend)
+                    .append(backend.available()
+                            ? escape(MatrixPrinter.deviceOf(backend)) + " — " + MatrixPrinter.summary(backend)
                             + (backend.failedMust() ? " — <b>not conforming</b>" : " — conforming")
                             : "<span class=\"unavailable\">unavailable: " + escape(backend.reason()) + "</span>")
                     .append("</li>\n");

@@ -55,7 +55,7 @@ public final class MatrixPrinter {
         for (BackendReport backend : report.backends()) {
             out.println(backend.available()
                     ? backend.name() + ": " + summary(backend) + (backend.failedMust()
-                            ? " — NOT CONFORMING" : " — conforming") + " (" + backend.device() + ")"
+                            ? " — NOT CONFORMING" : " — conforming") + " (" + deviceOf(backend) + ")"
                     : backend.name() + ": unavailable — " + backend.reason());
         }
         report.missingRequired().forEach(m -> out.println("required backend missing: " + m));
@@ -67,6 +67,14 @@ public final class MatrixPrinter {
                 + backend.count(RuleStatus.PASSED) + " passed, " + backend.count(RuleStatus.FAILED) + " failed, "
                 + backend.count(RuleStatus.ABORTED) + " aborted, " + backend.count(RuleStatus.NOT_APPLICABLE)
                 + " not applicable, " + backend.count(RuleStatus.NOT_VERIFIED) + " not verified";
+    }
+
+    /**
+     * The device, or why it is not known: the kit reads it in its smoke stage, which a backend that did
+     * not start never reaches.
+     */
+    static String deviceOf(BackendReport backend) {
+        return backend.device() != null ? backend.device() : "device unknown: the kit did not reach its smoke stage";
     }
 
     static String firstLine(String message) {
