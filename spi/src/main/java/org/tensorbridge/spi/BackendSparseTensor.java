@@ -101,6 +101,16 @@ final class BackendSparseTensor implements SparseTensor {
                 new Operand(values, dtype, Shape.of(nnz)), denseShape, canonical);
     }
 
+    /**
+     * Throws {@link ClosedResourceException} naming {@code argument} if this is closed: a closed operand
+     * is reported as closed before anything else is said about the call.
+     */
+    void requireOpen(String argument) {
+        if (isClosed()) {
+            throw closedException(argument);
+        }
+    }
+
     private ClosedResourceException closedException(String argument) {
         return new ClosedResourceException(argument + " (sparse " + dtype.displayName() + denseShape + ", nnz " + nnz
                 + " on " + backend.name() + ") is closed; keep it open until its last use");

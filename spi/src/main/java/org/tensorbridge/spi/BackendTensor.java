@@ -89,6 +89,16 @@ final class BackendTensor implements Tensor {
         return new Operand(storage, dtype, shape);
     }
 
+    /**
+     * Throws {@link ClosedResourceException} naming {@code argument} if this is closed: a closed operand
+     * is reported as closed before anything else is said about the call.
+     */
+    void requireOpen(String argument) {
+        if (isClosed()) {
+            throw closedException(argument);
+        }
+    }
+
     private ClosedResourceException closedException(String argument) {
         return new ClosedResourceException(argument + " (" + dtype.displayName() + shape + " on " + backend.name()
                 + ") is closed; keep a tensor open until its last use, or take a host array before closing it");

@@ -61,11 +61,13 @@ final class OperationRunner {
             String argument = operation.inputNames().get(i);
             if (operation.inputKinds().get(i) == ValueKind.SPARSE) {
                 BackendSparseTensor sparse = backend.ownSparse(inputs[i], argument);
+                sparse.requireOpen(argument);
                 owned[i] = sparse;
                 dtypes[i] = sparse.dtype();
                 dims[i] = sparse.denseShape().toArray();
             } else {
                 BackendTensor dense = backend.own(inputs[i], argument);
+                dense.requireOpen(argument);
                 owned[i] = dense;
                 dtypes[i] = dense.dtype();
                 dims[i] = dense.shape().toArray();

@@ -1,6 +1,7 @@
 package org.tensorbridge.spi;
 
 import java.util.List;
+import org.tensorbridge.CopyPolicy;
 import org.tensorbridge.DType;
 import org.tensorbridge.HostArray;
 import org.tensorbridge.Shape;
@@ -10,6 +11,7 @@ import org.tensorbridge.Tensor;
 import org.tensorbridge.graph.FusedExpression;
 import org.tensorbridge.graph.GraphSupport;
 import org.tensorbridge.memory.Storage;
+import org.tensorbridge.op.Operations;
 
 /**
  * What the graph runtime gets from a backend built on the spi: a run's own results handed over
@@ -39,6 +41,20 @@ final class RuntimeSupport implements GraphSupport {
             return backend.conversions().handOver(tensor);
         }
         return GraphSupport.super.handOver(owned);
+    }
+
+    /**
+     * A device-side copy through the backend's cast kernel when it has one for the dtype; otherwise
+     * through host memory, so a backend without cast can still fetch a feed or constant as a tensor.
+     */
+    @Override
+    public Tensor copyWithin(Tensor tensor) {
+        if (backend.capabilities().supports(Operations.CAST, tensor.dtype())) {
+            return tensor.cast(tensor.dtype());
+        }
+        try (HostArray host = tensor.toHost()) {
+            return backend.fromBuffer(host.asByteBuffer(), tensor.dtype(), tensor.shape(), CopyPolicy.ALWAYS);
+        }
     }
 
     @Override

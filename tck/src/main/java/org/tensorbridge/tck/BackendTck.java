@@ -2,7 +2,10 @@ package org.tensorbridge.tck;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.tensorbridge.Availability;
 import org.tensorbridge.Backend;
@@ -25,12 +28,19 @@ import org.tensorbridge.BackendProvider;
  * capability check that the declaration is true. If the provider's probe says the backend is
  * unavailable, every test is skipped with the probe's reason.
  *
+ * <p>The {@link SmokeStage} runs first; if it fails, the rules are reported "not verified: smoke failed"
+ * and the smoke failure names the step and the spi hook that broke. Test names carry the rule id
+ * ({@link RuleDisplayNames}).
+ *
  * <p>Random inputs derive from one seed, printed at the start and in every failure: see
  * {@link KitSeed}. One backend instance serves all tests of a class; tests run one after another.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@DisplayNameGeneration(RuleDisplayNames.class)
 @ExtendWith(ConformanceExtension.class)
-public abstract class BackendTck implements ConversionRules, ReadOnlyRules, LifetimeRules, DTypeRules, ShapeRules,
+public abstract class BackendTck implements SmokeStage, // the smoke stage first: its failure decides the rules
+        ConversionRules, ReadOnlyRules, LifetimeRules, DTypeRules, ShapeRules,
         OperationRules, BadInputRules, CreationRules, IdentityRules, SparseRules, GraphRules, ElementwiseMathRules,
         StructureRules, OperationSetRules, EdgeRules,
         ResourceRules, DiscoveryRules, ConcurrencyRules {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.ByteBuffer;
 import java.util.EnumSet;
@@ -15,6 +16,7 @@ import org.tensorbridge.HostArray;
 import org.tensorbridge.Shape;
 import org.tensorbridge.Tensor;
 import org.tensorbridge.UnsupportedDTypeException;
+import org.tensorbridge.op.Operations;
 
 /** Rules 4.x: element types. */
 public interface DTypeRules extends KitContext {
@@ -57,7 +59,8 @@ public interface DTypeRules extends KitContext {
     @Test
     @ConformanceRule("4.3")
     default void castConvertsBetweenEveryPair() {
-        for (DType from : declared().supportedDTypes()) {
+        assumeTrue(declared().supports(Operations.CAST), "not applicable: the backend has no kernel for cast");
+        for (DType from : declared().dtypesOf(Operations.CAST)) {
             for (DType to : declared().supportedDTypes()) {
                 double[] input = castInputs(from, to);
                 double[] expected = new double[input.length];

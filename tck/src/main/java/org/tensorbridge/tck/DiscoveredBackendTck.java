@@ -16,8 +16,14 @@ import org.tensorbridge.BackendProvider;
 public class DiscoveredBackendTck extends BackendTck {
     /** Names the provider to test. */
     public static final String BACKEND_PARAMETER = "tensorbridge.tck.backend";
+    /**
+     * Optionally names the provider's class too, for a provider from a backend jar whose name another
+     * provider on the class path also uses.
+     */
+    public static final String PROVIDER_CLASS_PARAMETER = "tensorbridge.tck.provider-class";
 
     private String backendName;
+    private String providerClass;
 
     @Override
     protected BackendProvider provider() {
@@ -25,7 +31,13 @@ public class DiscoveredBackendTck extends BackendTck {
         if (name == null || name.isBlank()) {
             throw new IllegalStateException("no backend named: set the configuration parameter " + BACKEND_PARAMETER);
         }
-        for (BackendProvider provider : ServiceLoader.load(BackendProvider.class)) {
+        // The context class loader: the runner sets it to the backend jars' loader when it certifies them.
+        for (ServiceLoader.Provider<BackendProvider> candidate : ServiceLoader.load(BackendProvider.class).stream()
+                .toList()) {
+            if (providerClass != null && !candidate.type().getName().equals(providerClass)) {
+                continue;
+            }
+            BackendProvider provider = candidate.get();
             if (provider.name().equalsIgnoreCase(name)) {
                 return provider;
             }
@@ -40,8 +52,11 @@ public class DiscoveredBackendTck extends BackendTck {
         public void beforeAll(ExtensionContext context) {
             context.getTestInstance()
                     .filter(DiscoveredBackendTck.class::isInstance)
-                    .ifPresent(kit -> ((DiscoveredBackendTck) kit).backendName =
-                            context.getConfigurationParameter(BACKEND_PARAMETER).orElse(null));
+                    .map(DiscoveredBackendTck.class::cast)
+                    .ifPresent(kit -> {
+                        kit.backendName = context.getConfigurationParameter(BACKEND_PARAMETER).orElse(null);
+                        kit.providerClass = context.getConfigurationParameter(PROVIDER_CLASS_PARAMETER).orElse(null);
+                    });
         }
     }
 }

@@ -48,6 +48,13 @@ public interface DiscoveryRules extends KitContext {
                 classPath.add(toUrl(entry));
             }
         }
+        // A provider from jars outside the application class path (a backend jar the conformance runner
+        // certifies, in a class loader of its own) is looked for in those jars too.
+        for (ClassLoader loader = provider.getClass().getClassLoader(); loader != null; loader = loader.getParent()) {
+            if (loader instanceof URLClassLoader jars) {
+                classPath.addAll(List.of(jars.getURLs()));
+            }
+        }
         assumeTrue(!classPath.isEmpty(), "not verified: the kit runs without a class path it can load afresh");
         try (URLClassLoader fresh = new URLClassLoader(classPath.toArray(URL[]::new),
                 ClassLoader.getPlatformClassLoader())) {

@@ -29,6 +29,14 @@ public interface KitContext {
                 .orElse(org.tensorbridge.DType.FLOAT32);
     }
 
+    /**
+     * True if the backend declares a kernel for {@code operation} on {@code dtype}: rules use an operation
+     * only where it is declared, since every operation is optional.
+     */
+    default boolean declares(org.tensorbridge.op.Operation operation, org.tensorbridge.DType dtype) {
+        return declared().supports(operation, dtype);
+    }
+
     /** The backend's declared capabilities. */
     default BackendCapabilities declared() {
         return backend().capabilities();

@@ -23,8 +23,9 @@ import org.tensorbridge.DType;
 import org.tensorbridge.HostArray;
 import org.tensorbridge.Shape;
 import org.tensorbridge.Tensor;
-import org.tensorbridge.spi.AbstractBackend;
 import org.tensorbridge.memory.MemoryLedger;
+import org.tensorbridge.op.Operations;
+import org.tensorbridge.spi.AbstractBackend;
 
 /** Rules 3.x: lifetime, use after close, races and leaks. */
 public interface LifetimeRules extends KitContext {
@@ -166,8 +167,8 @@ public interface LifetimeRules extends KitContext {
                 Tensor mismatched = fixtures().floats(1, 2);
                 Tensor b = a.add(a);
                 Tensor c = b.reshape(3, 2);
-                Tensor d = c.matmul(a);
-                Tensor e = d.cast(castTarget())) {
+                Tensor d = declares(Operations.MATMUL, DType.FLOAT32) ? c.matmul(a) : c.add(c);
+                Tensor e = declares(Operations.CAST, DType.FLOAT32) ? d.cast(castTarget()) : d.add(d)) {
             for (CopyPolicy policy : CopyPolicy.values()) {
                 for (Access access : Access.values()) {
                     try (HostArray host = e.toHost(policy, access)) {

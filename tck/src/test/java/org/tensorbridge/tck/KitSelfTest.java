@@ -68,8 +68,9 @@ class KitSelfTest {
     @Test
     void everyKitTestCarriesARuleThatRulesMdDefines() {
         for (Method method : BackendTck.class.getMethods()) {
-            if (method.isAnnotationPresent(Test.class)
-                    || method.isAnnotationPresent(org.junit.jupiter.params.ParameterizedTest.class)) {
+            if ((method.isAnnotationPresent(Test.class)
+                    || method.isAnnotationPresent(org.junit.jupiter.params.ParameterizedTest.class))
+                    && !ConformanceExtension.isSmoke(method)) {
                 ConformanceRule rule = method.getAnnotation(ConformanceRule.class);
                 assertTrue(rule != null, method.getName() + " has no @ConformanceRule");
                 assertTrue(RuleCatalog.bundled().find(rule.value()).isPresent(), method.getName() + " names rule "

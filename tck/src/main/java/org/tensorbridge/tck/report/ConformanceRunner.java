@@ -2,7 +2,10 @@ package org.tensorbridge.tck.report;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -19,7 +22,6 @@ import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
-import org.tensorbridge.Backend;
 import org.tensorbridge.Backends;
 import org.tensorbridge.ProviderStatus;
 import org.tensorbridge.tck.KitSeed;
@@ -29,7 +31,8 @@ import org.tensorbridge.tck.RuleCatalog;
 /**
  * Runs the kit, through the JUnit Platform Launcher, against every backend that discovery finds (or
  * those named) and builds the {@link ConformanceReport}. An unavailable backend is reported with its
- * reason and fails the run only if it is required.
+ * reason and fails the run only if it is required. {@link #certify} does the same for backend jars from
+ * outside the project, loaded in a child class loader.
  *
  * <p>Runs backends one after another; not thread-safe.
  */
@@ -96,8 +99,8 @@ public final class ConformanceRunner {
             if (!wanted.isEmpty() && !wanted.contains(status.name())) {
                 continue;
             }
-            reports.add(status.isAvailable() ? test(status.name(), seed)
-                    : new BackendReport(status.name(), false, status.availability().reason(), null, List.of()));
+            reports.add(status.isAvailable() ? test(status.name(), null, seed, null)
+                    : BackendReport.unavailable(status.name(), status.availability().reason()));
         }
         List<String> missing = new ArrayList<>();
         for (String name : union(wanted, requiredNames)) {
@@ -108,7 +111,7 @@ public final class ConformanceRunner {
                 if (requiredNames.contains(name)) {
                     missing.add(message);
                 } else {
-                    reports.add(new BackendReport(name, false, message, null, List.of()));
+                    reports.add(BackendReport.unavailable(name, message));
                 }
             } else if (!report.get().available() && requiredNames.contains(name)) {
                 missing.add(name + ": " + report.get().reason());
@@ -117,17 +120,69 @@ public final class ConformanceRunner {
         return new ConformanceReport(seed, reports, missing);
     }
 
-    private BackendReport test(String name, long seed) {
-        Backend backend = Backends.get(name);
-        progress.println("testing backend " + name + " on " + backend.device() + " (" + catalog.all().size()
-                + " rules, seed " + seed + ") ...");
+    /**
+     * Certifies backends from outside the project: loads {@code classPath} (the backend's jar and the jars
+     * it needs, not tensorbridge's own) in a child class loader, and tests every provider those jars
+     * register in {@code META-INF/services/org.tensorbridge.BackendProvider} (or those of them named). Each
+     * is required: one that is unavailable here, or a class path that registers none, fails the run.
+     *
+     * @param seed the seed of the kit's random inputs
+     * @throws BackendClassPathException if an entry of {@code classPath} does not exist, naming it
+     */
+    public ConformanceReport certify(List<Path> classPath, Collection<String> names, long seed) {
+        Set<String> wanted = lower(names);
+        try (BackendJars jars = BackendJars.open(classPath)) {
+            List<BackendJars.Found> found = jars.providers();
+            progress.println("class path " + classPath + " registers " + (found.isEmpty() ? "no backend provider"
+                    : found.stream().map(f -> f.name() + " (" + f.providerClass() + ")")
+                            .collect(Collectors.joining(", "))));
+            List<BackendReport> reports = new ArrayList<>();
+            List<String> missing = new ArrayList<>();
+            for (BackendJars.Found provider : found) {
+                if (!wanted.isEmpty() && !wanted.contains(provider.name())) {
+                    continue;
+                }
+                if (provider.availability().isAvailable()) {
+                    reports.add(test(provider.name(), provider.providerClass(), seed, jars.loader()));
+                } else {
+                    reports.add(BackendReport.unavailable(provider.name(), provider.availability().reason()));
+                    missing.add(provider.name() + ": " + provider.availability().reason());
+                }
+            }
+            for (String name : wanted) {
+                if (found.stream().noneMatch(f -> f.name().equals(name))) {
+                    missing.add(name + ": no provider of that name is registered by " + classPath);
+                }
+            }
+            if (found.isEmpty()) {
+                missing.add("no BackendProvider is registered by " + classPath + "; a backend jar lists its provider "
+                        + "class in META-INF/services/org.tensorbridge.BackendProvider");
+            }
+            return new ConformanceReport(seed, reports, missing);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not close the class loader of " + classPath, e);
+        }
+    }
+
+    /** Runs the kit on provider {@code name} (of class {@code providerClass}, if given) found through {@code loader}. */
+    private BackendReport test(String name, String providerClass, long seed, ClassLoader loader) {
+        progress.println("testing backend " + name + " (" + catalog.all().size() + " rules, seed " + seed + ") ...");
         String previousSeed = System.getProperty(KitSeed.PROPERTY);
         System.setProperty(KitSeed.PROPERTY, Long.toString(seed));
+        Thread thread = Thread.currentThread();
+        ClassLoader previousLoader = thread.getContextClassLoader();
+        if (loader != null) {
+            // DiscoveredBackendTck finds its provider through the context class loader's ServiceLoader.
+            thread.setContextClassLoader(loader);
+        }
         try {
-            LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
+            LauncherDiscoveryRequestBuilder builder = LauncherDiscoveryRequestBuilder.request()
                     .selectors(selectClass(DiscoveredBackendTck.class))
-                    .configurationParameter(DiscoveredBackendTck.BACKEND_PARAMETER, name)
-                    .build();
+                    .configurationParameter(DiscoveredBackendTck.BACKEND_PARAMETER, name);
+            if (providerClass != null) {
+                builder.configurationParameter(DiscoveredBackendTck.PROVIDER_CLASS_PARAMETER, providerClass);
+            }
+            LauncherDiscoveryRequest request = builder.build();
             Launcher launcher = LauncherFactory.create();
             RuleVerdictCollector collector = new RuleVerdictCollector();
             TestPlan plan = launcher.discover(request);
@@ -144,8 +199,10 @@ public final class ConformanceRunner {
             } finally {
                 tests.finished();
             }
-            return new BackendReport(name, true, null, backend.device().toString(), collector.verdicts(catalog));
+            return new BackendReport(name, true, null, collector.device(), collector.verdicts(catalog),
+                    collector.smokeFailure());
         } finally {
+            thread.setContextClassLoader(previousLoader);
             if (previousSeed == null) {
                 System.clearProperty(KitSeed.PROPERTY);
             } else {

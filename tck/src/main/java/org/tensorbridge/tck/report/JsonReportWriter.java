@@ -10,8 +10,9 @@ import java.nio.file.Path;
 
 /**
  * Writes {@code report.json}: per backend {@code name}, {@code available}, {@code reason} (when
- * unavailable), {@code device} (when available) and {@code rules}, a list of
- * {@code {id, level, status, message}} with status {@code passed | failed | aborted | not_verified}.
+ * unavailable), {@code device} and {@code smokeFailure} (when available; the latter null when the smoke
+ * stage passed) and {@code rules}, a list of {@code {id, level, status, message}} with status
+ * {@code passed | failed | aborted | not_applicable | not_verified}.
  */
 public final class JsonReportWriter {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -35,6 +36,7 @@ public final class JsonReportWriter {
                 node.put("reason", backend.reason());
             } else {
                 node.put("device", backend.device());
+                node.put("smokeFailure", backend.smokeFailure());
             }
             ArrayNode rules = node.putArray("rules");
             for (RuleResult rule : backend.rules()) {

@@ -7,25 +7,39 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.tensorbridge.tck.ConformanceRule;
 import org.tensorbridge.tck.RuleCatalog;
 import org.tensorbridge.tck.RuleDefinition;
+import org.tensorbridge.tck.SmokeStage;
 
 /**
- * Listens to one kit run and turns test results into one verdict per rule: failed if any test of
- * the rule failed, aborted if any was aborted, passed if all passed, not verified if none ran.
+ * Listens to one kit run and turns test results into one verdict per rule: failed if any test of the
+ * rule failed; aborted if any aborted for a reason other than "not applicable"; passed if any passed;
+ * not applicable if every test that ran said so; not verified if none ran (skipped, the smoke stage
+ * failed, or no test exists). Also keeps the smoke stage's failure and the device it published.
  * Not thread-safe; one per run.
  */
 final class RuleVerdictCollector implements TestExecutionListener {
+    private static final String ASSUMPTION_PREFIX = "Assumption failed: ";
+    private static final String NOT_APPLICABLE = "not applicable";
+
     private final Map<String, List<TestExecutionResult>> results = new LinkedHashMap<>();
     private final Map<String, List<String>> skipped = new LinkedHashMap<>();
+    private String smokeFailure;
+    private String device;
 
     @Override
     public void executionFinished(TestIdentifier test, TestExecutionResult result) {
-        if (test.isTest()) {
+        if (test.isTest() && method(test).map(m -> m.getDeclaringClass() == SmokeStage.class).orElse(false)) {
+            if (result.getStatus() == TestExecutionResult.Status.FAILED) {
+                smokeFailure = result.getThrowable().filter(SmokeStage.Failure.class::isInstance)
+                        .map(t -> ((SmokeStage.Failure) t).rootCause()).orElseGet(() -> message(result));
+            }
+        } else if (test.isTest()) {
             rule(test).ifPresent(id -> results.computeIfAbsent(id, k -> new ArrayList<>()).add(result));
         } else if (result.getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
             // A container that failed or aborted (the backend did not start) decides every rule without a test result.
@@ -38,12 +52,32 @@ final class RuleVerdictCollector implements TestExecutionListener {
         rule(test).ifPresent(id -> skipped.computeIfAbsent(id, k -> new ArrayList<>()).add(reason));
     }
 
-    private static Optional<String> rule(TestIdentifier test) {
+    @Override
+    public void reportingEntryPublished(TestIdentifier test, ReportEntry entry) {
+        String published = entry.getKeyValuePairs().get(SmokeStage.DEVICE_ENTRY);
+        if (published != null) {
+            device = published;
+        }
+    }
+
+    private static Optional<Method> method(TestIdentifier test) {
         return test.getSource()
                 .filter(MethodSource.class::isInstance)
-                .map(source -> ((MethodSource) source).getJavaMethod())
-                .map((Method method) -> method.getAnnotation(ConformanceRule.class))
-                .map(ConformanceRule::value);
+                .map(source -> ((MethodSource) source).getJavaMethod());
+    }
+
+    private static Optional<String> rule(TestIdentifier test) {
+        return method(test).map(m -> m.getAnnotation(ConformanceRule.class)).map(ConformanceRule::value);
+    }
+
+    /** The smoke stage's failure message, or null if it passed or did not run. */
+    String smokeFailure() {
+        return smokeFailure;
+    }
+
+    /** The device the kit's backend reported, or null if the smoke stage did not run. */
+    String device() {
+        return device;
     }
 
     List<RuleResult> verdicts(RuleCatalog catalog) {
@@ -60,19 +94,42 @@ final class RuleVerdictCollector implements TestExecutionListener {
     }
 
     private static RuleResult verdict(RuleDefinition rule, List<TestExecutionResult> ran, List<String> skips) {
-        for (TestExecutionResult.Status status : List.of(TestExecutionResult.Status.FAILED,
-                TestExecutionResult.Status.ABORTED)) {
-            Optional<TestExecutionResult> first = ran.stream().filter(r -> r.getStatus() == status).findFirst();
-            if (first.isPresent()) {
-                String message = first.get().getThrowable().map(Throwable::getMessage).orElse(status.toString());
-                return new RuleResult(rule.id(), rule.level(),
-                        status == TestExecutionResult.Status.FAILED ? RuleStatus.FAILED : RuleStatus.ABORTED, message);
-            }
+        Optional<TestExecutionResult> failed = first(ran, TestExecutionResult.Status.FAILED);
+        if (failed.isPresent()) {
+            return result(rule, RuleStatus.FAILED, message(failed.get()));
         }
-        if (ran.isEmpty()) {
-            String why = skips.isEmpty() ? "no test of the kit verifies this rule" : "skipped: " + skips.get(0);
-            return new RuleResult(rule.id(), rule.level(), RuleStatus.NOT_VERIFIED, why);
+        List<TestExecutionResult> aborted = ran.stream()
+                .filter(r -> r.getStatus() == TestExecutionResult.Status.ABORTED).toList();
+        Optional<TestExecutionResult> abortedOtherwise = aborted.stream()
+                .filter(r -> !message(r).startsWith(NOT_APPLICABLE)).findFirst();
+        if (abortedOtherwise.isPresent()) {
+            return result(rule, RuleStatus.ABORTED, message(abortedOtherwise.get()));
         }
-        return new RuleResult(rule.id(), rule.level(), RuleStatus.PASSED, "");
+        if (first(ran, TestExecutionResult.Status.SUCCESSFUL).isPresent()) {
+            return result(rule, RuleStatus.PASSED, "");
+        }
+        if (!aborted.isEmpty()) {
+            return result(rule, RuleStatus.NOT_APPLICABLE, message(aborted.get(0)));
+        }
+        if (skips.isEmpty()) {
+            return result(rule, RuleStatus.NOT_VERIFIED, "no test of the kit verifies this rule");
+        }
+        String reason = skips.get(0);
+        return result(rule, RuleStatus.NOT_VERIFIED, reason.startsWith("not verified") ? reason : "skipped: " + reason);
+    }
+
+    private static Optional<TestExecutionResult> first(List<TestExecutionResult> ran, TestExecutionResult.Status status) {
+        return ran.stream().filter(r -> r.getStatus() == status).findFirst();
+    }
+
+    private static RuleResult result(RuleDefinition rule, RuleStatus status, String message) {
+        return new RuleResult(rule.id(), rule.level(), status, message);
+    }
+
+    /** The result's message, without JUnit's "Assumption failed: " in front of an assumption's own words. */
+    private static String message(TestExecutionResult result) {
+        String message = result.getThrowable().map(t -> t.getMessage() != null ? t.getMessage() : t.toString())
+                .orElse(result.getStatus().toString());
+        return message.startsWith(ASSUMPTION_PREFIX) ? message.substring(ASSUMPTION_PREFIX.length()) : message;
     }
 }

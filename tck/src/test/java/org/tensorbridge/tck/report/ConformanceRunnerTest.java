@@ -72,7 +72,9 @@ class ConformanceRunnerTest {
         for (String field : new String[] {"id", "level", "status", "message"}) {
             assertTrue(rule.has(field), "rule entries need " + field + ": " + rule);
         }
-        assertTrue(List.of("passed", "failed", "aborted", "not_verified").contains(rule.get("status").asText()));
+        assertTrue(List.of("passed", "failed", "aborted", "not_applicable", "not_verified")
+                .contains(rule.get("status").asText()));
+        assertTrue(heap.has("smokeFailure") && heap.get("smokeFailure").isNull(), "the smoke stage passed: " + heap);
         JsonNode absent = json.get("backends").get(1);
         assertFalse(absent.get("available").asBoolean());
         assertTrue(absent.get("reason").asText().contains("libabsent"));
@@ -92,5 +94,23 @@ class ConformanceRunnerTest {
         assertTrue(text.contains("heap: ") && text.contains("— conforming"), text);
         assertTrue(text.contains("wrong-order: ") && text.contains("NOT CONFORMING"), text);
         assertTrue(text.contains("wrong-order 5.3 failed: rule 5.3 MUST"), "the reason of a failure is printed: " + text);
+        assertTrue(text.contains("wrong-order 5.3 failed: rule 5.3 MUST (" + RuleCatalog.bundled().find("5.3")
+                .orElseThrow().title() + ")"), text);
+        assertTrue(text.contains("\n    If this fails, check: " + RuleCatalog.bundled().find("5.3").orElseThrow().check()),
+                "what to check is printed under a failure: " + text);
+        assertTrue(text.contains("heap 4.2 not applicable: the backend declares every dtype"), text);
+    }
+
+    @Test
+    void aRuleThatDoesNotApplyIsNotApplicableNotAborted() {
+        BackendReport heap = backend(runner.run(List.of("heap"), List.of(), 7), "heap");
+        RuleResult undeclared = heap.verdict(RuleCatalog.bundled().find("4.2").orElseThrow());
+        assertEquals(RuleStatus.NOT_APPLICABLE, undeclared.status(), undeclared.toString());
+        assertTrue(undeclared.message().startsWith("not applicable: "), "JUnit's 'Assumption failed' is dropped: "
+                + undeclared.message());
+        assertEquals(0, heap.count(RuleStatus.ABORTED), "nothing else aborts on the reference backend: " + heap);
+        assertTrue(heap.device().contains("plain Java reference"), "the device the smoke stage published: "
+                + heap.device());
+        assertEquals(null, heap.smokeFailure());
     }
 }
