@@ -1,7 +1,5 @@
 package org.tensorbridge.tck;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.List;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -9,6 +7,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
 import org.tensorbridge.DType;
 import org.tensorbridge.Shape;
 import org.tensorbridge.Tensor;
@@ -31,20 +30,28 @@ public interface ConcurrencyRules extends KitContext {
     default void concurrentOperationsGiveEachThreadItsOwnValues() throws InterruptedException {
         CyclicBarrier start = new CyclicBarrier(THREADS);
         ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Throwable> thrown = new ConcurrentLinkedQueue<>();
         Thread[] threads = new Thread[THREADS];
         for (int t = 0; t < THREADS; t++) {
             int id = t;
-            threads[t] = new Thread(() -> work(id, start, wrong), "tck-6.7-" + t);
+            threads[t] = new Thread(() -> work(id, start, wrong, thrown), "tck-6.7-" + t);
             threads[t].start();
         }
         for (Thread thread : threads) {
             thread.join(TimeUnit.SECONDS.toMillis(120));
         }
-        assertTrue(wrong.isEmpty(), THREADS + " threads computing at once got others' values: "
-                + List.copyOf(wrong).subList(0, Math.min(3, wrong.size())));
+        if (!wrong.isEmpty()) {
+            // A worker's exception is the cause, so the report can name the spi hook it came from.
+            AssertionFailedError failure = new AssertionFailedError(THREADS + " threads computing at once got "
+                    + "others' values or failed: " + List.copyOf(wrong).subList(0, Math.min(3, wrong.size())),
+                    thrown.peek());
+            thrown.stream().skip(1).forEach(failure::addSuppressed);
+            throw failure;
+        }
     }
 
-    private void work(int id, CyclicBarrier start, ConcurrentLinkedQueue<String> wrong) {
+    private void work(int id, CyclicBarrier start, ConcurrentLinkedQueue<String> wrong,
+            ConcurrentLinkedQueue<Throwable> thrown) {
         double[] values = new double[ELEMENTS];
         for (int i = 0; i < ELEMENTS; i++) {
             values[i] = id * 1000 + (i % 512);
@@ -68,6 +75,7 @@ public interface ConcurrencyRules extends KitContext {
             wrong.add("thread " + id + " stopped: " + e);
         } catch (RuntimeException e) {
             wrong.add("thread " + id + " failed: " + e);
+            thrown.add(e);
         }
     }
 }
