@@ -64,7 +64,7 @@ public final class TensorflowBackend extends AbstractBackend {
                 .sharing(new HostSharing() {
                     @Override
                     public HostStorage share(Storage storage) {
-                        return HostStorage.viewOf(storage, ((TfStorage) storage).memory(), false);
+                        return HostStorage.viewOf(storage, ((TfStorage) storage).sharedMemory(), false);
                     }
 
                     @Override

@@ -73,6 +73,11 @@ final class TfStorage extends Storage {
         return memory.duplicate().order(memory.order());
     }
 
+    /** The buffer itself, for callers that only read its address or slice it: never move its position. */
+    ByteBuffer sharedMemory() {
+        return memory;
+    }
+
     /** The address of the first byte, 0 for an empty tensor. */
     long address() {
         return address;
