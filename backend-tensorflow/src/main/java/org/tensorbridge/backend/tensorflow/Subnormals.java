@@ -6,7 +6,8 @@ import org.tensorbridge.DType;
  * Forms of operations that stay exact where TensorFlow is not: TensorFlow runs every kernel with subnormal
  * numbers flushed to zero (denormals-are-zero and flush-to-zero), so floating arithmetic and comparisons read a
  * subnormal input as ±0 and write a subnormal result as ±0. These forms work on the bits (integer operations,
- * which the flags do not touch) or on scaled, normal values. float16 is unaffected in TensorFlow's own kernels
+ * which the flags do not touch), on scaled, normal values, or in float64, where every bfloat16 value is normal,
+ * and round the result once to the narrower dtype on the bits. float16 is unaffected in TensorFlow's own kernels
  * (it computes in float32, where half's subnormals are normal); the forms hold for it too. Stateless.
  */
 final class Subnormals {
@@ -117,7 +118,12 @@ final class Subnormals {
         return tf.op("SelectV2", tiny, signed, tf.op("Cast", TfProgram.type("DstT", DType.FLOAT64), x));
     }
 
-    /** float64 {@code x} rounded to a narrower floating dtype, to nearest even, subnormal results included. */
+    /**
+     * float64 {@code x} rounded once to a narrower floating dtype, to nearest even, subnormal results included.
+     * Results below the dtype's smallest normal are rounded on its subnormal grid with integer bits; the others
+     * are TensorFlow's cast, which for float16 and bfloat16 goes through float32 and would round twice, so the
+     * float32 step is made "to odd" first ({@link #toOddFloat}).
+     */
     static <V> V narrow(TfProgram<V> tf, V x, DType dtype) {
         DType bits = bits(dtype);
         double smallestNormal = Math.scalb(1.0, dtype == DType.FLOAT16 ? -14 : -126);
@@ -125,9 +131,47 @@ final class Subnormals {
         V tiny = tf.op("Less", magnitude, tf.scalar(DType.FLOAT64, smallestNormal));
         V m = tf.op("Cast", TfProgram.type("DstT", bits), tf.op("Rint", tf.op("Mul", magnitude,
                 tf.scalar(DType.FLOAT64, Math.scalb(1.0, scale(dtype))))));
-        V signed = tf.op("SelectV2", tf.op("Less", x, tf.scalar(DType.FLOAT64, 0)), tf.op("BitwiseOr", m,
+        // The sign from the bits: a comparison reads a negative float64 subnormal as -0, not below 0.
+        V negative = tf.op("Less", tf.op("Bitcast", TfProgram.type("type", DType.INT64), x), tf.scalar(DType.INT64, 0));
+        V signed = tf.op("SelectV2", negative, tf.op("BitwiseOr", m,
                 tf.scalar(bits, bits == DType.INT16 ? Short.MIN_VALUE : Integer.MIN_VALUE)), m);
+        V rest = dtype == DType.FLOAT32 ? x : toOddFloat(tf, x);
         return tf.op("SelectV2", tiny, tf.op("Bitcast", TfProgram.type("type", dtype), signed),
-                tf.op("Cast", TfProgram.type("DstT", dtype), x));
+                tf.op("Cast", TfProgram.type("DstT", dtype), rest));
+    }
+
+    /**
+     * float64 {@code x} rounded to float32 "to odd": toward zero, with the last bit set when inexact. Rounding
+     * that again to float16 or bfloat16, to nearest even, gives the correctly rounded value of {@code x} (float32
+     * has more than two bits beyond either), where two roundings to nearest could make a tie that is not there.
+     * For values of float32's normal range; NaN and infinities pass.
+     */
+    private static <V> V toOddFloat(TfProgram<V> tf, V x) {
+        V nearest = tf.op("Cast", TfProgram.type("DstT", DType.FLOAT32), x);
+        V back = tf.op("Cast", TfProgram.type("DstT", DType.FLOAT64), nearest);
+        V inexact = tf.op("LogicalAnd", tf.op("NotEqual", back, x), tf.op("IsFinite", nearest));
+        V above = tf.op("LogicalAnd", inexact, tf.op("Greater", tf.op("Abs", back), tf.op("Abs", x)));
+        V b = tf.op("Bitcast", TfProgram.type("type", DType.INT32), nearest);
+        V truncated = tf.op("Sub", b, tf.op("Cast", TfProgram.type("DstT", DType.INT32), above));
+        V odd = tf.op("BitwiseOr", truncated, tf.op("Cast", TfProgram.type("DstT", DType.INT32), inexact));
+        return tf.op("Bitcast", TfProgram.type("type", DType.FLOAT32), odd);
+    }
+
+    /**
+     * bfloat16 {@code a} and {@code b} combined by TensorFlow operation {@code type} (add, subtract, multiply or
+     * divide) in float64, where every bfloat16 value and every such result of two is normal, then rounded to
+     * bfloat16 by {@link #narrow}. float64 has more than twice bfloat16's precision plus two bits, so the float64
+     * result rounded to bfloat16 is the exact result rounded once, to nearest even.
+     */
+    static <V> V inFloat64(TfProgram<V> tf, String type, DType dtype, V a, V b) {
+        return narrow(tf, tf.op(type, widen(tf, a, dtype), widen(tf, b, dtype)), dtype);
+    }
+
+    /** {@code x != 0} of a floating {@code x}, on the bits: a comparison reads a subnormal as zero. NaN is true. */
+    static <V> V nonZero(TfProgram<V> tf, V x, DType dtype) {
+        DType bits = bits(dtype);
+        V magnitude = tf.op("BitwiseAnd", tf.op("Bitcast", TfProgram.type("type", bits), x),
+                tf.scalar(bits, magnitudeMask(bits)));
+        return tf.op("NotEqual", magnitude, tf.scalar(bits, 0));
     }
 }

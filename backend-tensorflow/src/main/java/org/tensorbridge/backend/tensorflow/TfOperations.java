@@ -11,9 +11,9 @@ import org.tensorbridge.op.Operation;
  * TensorFlow's value differs from the operation's definition, the difference is corrected here with more
  * TensorFlow operations: {@code maximum}, {@code minimum}, {@code max} and {@code min} order -0 below +0
  * (TensorFlow keeps whichever operand comes first) and keep subnormals, as {@code sqrt}, {@code log},
- * {@code tanh} and float32 and bfloat16 {@code pow} do ({@link Subnormals}); casts from floating point to
- * integers saturate and send NaN to 0 (TensorFlow gives the most negative integer); a cast to the same dtype
- * copies (TensorFlow returns its input). Stateless.
+ * {@code tanh}, float32 and bfloat16 {@code pow}, bfloat16 add, subtract, multiply and divide and
+ * {@code to_sparse} (a subnormal is not zero) do ({@link Subnormals}); casts are Java's conversions
+ * ({@link TfCasts}). Stateless.
  */
 final class TfOperations {
     private TfOperations() {
@@ -33,10 +33,10 @@ final class TfOperations {
         V b = in.size() > 1 ? (V) in.get(1) : null;
         Sparse<V> s = in.get(0) instanceof Sparse ? (Sparse<V>) in.get(0) : null;
         return switch (op.name()) {
-            case "add" -> tf.op("AddV2", a, b);
-            case "subtract" -> tf.op("Sub", a, b);
-            case "multiply" -> tf.op("Mul", a, b);
-            case "divide" -> tf.op(dtype.isInteger() ? "TruncateDiv" : "RealDiv", a, b);
+            case "add" -> arithmetic(tf, "AddV2", dtype, a, b);
+            case "subtract" -> arithmetic(tf, "Sub", dtype, a, b);
+            case "multiply" -> arithmetic(tf, "Mul", dtype, a, b);
+            case "divide" -> arithmetic(tf, dtype.isInteger() ? "TruncateDiv" : "RealDiv", dtype, a, b);
             case "maximum", "minimum" -> dtype.isFloatingPoint() ? Subnormals.extreme(tf, op.name().equals("maximum"),
                     dtype, a, b) : tf.op(op.name().equals("maximum") ? "Maximum" : "Minimum", a, b);
             case "pow" -> dtype == DType.FLOAT32 || dtype == DType.BFLOAT16 ? Subnormals.narrow(tf, tf.op("Pow",
@@ -49,7 +49,7 @@ final class TfOperations {
             case "tanh" -> Subnormals.unary(tf, "Tanh", dtype, a);
             case "matmul" -> tf.op("MatMul", a, b);
             case "reshape" -> tf.op("Reshape", a, tf.longs(at.get(Attribute.DIMS)));
-            case "cast" -> cast(tf, a, dtype, at.get(Attribute.DTYPE));
+            case "cast" -> TfCasts.cast(tf, a, dtype, at.get(Attribute.DTYPE));
             case "transpose" -> tf.op("Transpose", a, tf.ints(permutation(at, rank)));
             case "sum", "mean", "max", "min" -> reduce(tf, op.name(), at, a, dtype, rank);
             case "to_dense" -> tf.op("ScatterNd", s.indices(), s.values(), s.shape());
@@ -68,7 +68,8 @@ final class TfOperations {
         switch (op.name()) {
             case "to_sparse" -> {
                 V dense = (V) in.get(0);
-                V indices = tf.op("Where", tf.op("NotEqual", dense, tf.scalar(dtype, 0)));
+                V indices = tf.op("Where", dtype.isFloatingPoint() ? Subnormals.nonZero(tf, dense, dtype)
+                        : tf.op("NotEqual", dense, tf.scalar(dtype, 0)));
                 return new Sparse<>(indices, tf.op("GatherNd", dense, indices),
                         tf.op("Shape", TfProgram.type("out_type", DType.INT64), dense));
             }
@@ -115,6 +116,16 @@ final class TfOperations {
                 tf.scalar(DType.INT32, 0)));
     }
 
+    /**
+     * Add, subtract, multiply or divide: TensorFlow's, but for bfloat16, whose subnormals are float32's and so
+     * flushed by TensorFlow's kernels: computed in float64 and rounded once ({@link Subnormals#inFloat64}).
+     * float16 needs nothing: TensorFlow computes it in float32, where its subnormals and every such result of two
+     * are normal, and rounds once to nearest even (float32 has twice float16's precision plus two bits).
+     */
+    private static <V> V arithmetic(TfProgram<V> tf, String type, DType dtype, V a, V b) {
+        return dtype == DType.BFLOAT16 ? Subnormals.inFloat64(tf, type, dtype, a, b) : tf.op(type, a, b);
+    }
+
     /** A reduction over the axes of the attributes; floating {@code max} and {@code min} by {@link Subnormals}. */
     private static <V> V reduce(TfProgram<V> tf, String name, Attributes at, V a, DType dtype, int rank) {
         Object[] keep = {"keep_dims", at.getOrDefault(Attribute.KEEP_DIMS, false)};
@@ -124,26 +135,6 @@ final class TfOperations {
             return tf.op(type, keep, a, axes);
         }
         return Subnormals.reduceExtreme(tf, type, keep, a, axes, dtype);
-    }
-
-    /**
-     * A cast as Java converts: floating point to an integer truncates toward zero, saturates at int's (long's)
-     * range and sends NaN to 0, then keeps the low bits for uint8; the same dtype gives a copy.
-     */
-    private static <V> V cast(TfProgram<V> tf, V a, DType from, DType to) {
-        if (from == to) {
-            return tf.op("DeepCopy", a);
-        }
-        if (!from.isFloatingPoint() || !to.isInteger()) {
-            return tf.op("Cast", TfProgram.type("DstT", to), a);
-        }
-        DType wide = to == DType.INT64 ? DType.INT64 : DType.INT32;
-        double limit = from == DType.FLOAT16 ? Double.POSITIVE_INFINITY : wide == DType.INT64 ? 0x1p63 : 0x1p31;
-        V truncated = tf.op("Cast", TfProgram.type("DstT", wide), a);
-        V saturated = tf.op("SelectV2", tf.op("GreaterEqual", a, tf.scalar(from, limit)),
-                tf.scalar(wide, wide == DType.INT64 ? Long.MAX_VALUE : Integer.MAX_VALUE), truncated);
-        V exact = tf.op("SelectV2", tf.op("IsNan", a), tf.scalar(wide, 0), saturated);
-        return wide == to ? exact : tf.op("Cast", TfProgram.type("DstT", to), exact);
     }
 
     /** The permutation of a transpose: the attribute's, with negative axes counted from the end, or the reverse. */
