@@ -193,6 +193,7 @@ public final class BenchmarksReport {
         for (String type : List.of("org.tensorbridge.backend.cpu.CpuBackend", "org.nd4j.linalg.factory.Nd4j",
                 "org.bytedeco.javacpp.Loader", "org.tensorflow.EagerSession", "org.openjdk.jmh.Main",
                 "org.tensorbridge.backend.gpu.GpuBackend", "org.jocl.CL", "org.tensorbridge.arrow.ArrowExport",
+                "org.tensorbridge.backend.tensorflow.TensorflowBackend",
                 "org.apache.arrow.vector.Float4Vector")) {
             try {
                 CodeSource source = Class.forName(type, false, BenchmarksReport.class.getClassLoader())
@@ -236,6 +237,13 @@ public final class BenchmarksReport {
             - Arrow (P6): interop-arrow on Arrow Java, one `RootAllocator` per trial closed after it (it throws on \
             a leak); every exported column, imported tensor and filled vector is closed inside the call. The fork \
             runs with `--add-opens=java.base/java.nio=ALL-UNNAMED`, which Arrow needs on Java 17.
+            - TensorFlow backend (P8): `Backends.get("tensorflow")`, float32. Its eager results are TensorFlow's \
+            outputs adopted as the tensors' memory and closed inside the call; `toHost(NEVER)` is a host view of \
+            TensorFlow's memory, closed inside the call; its graphs run as TensorFlow graphs in TensorFlow sessions, \
+            and `Session.run` copies the result out of TensorFlow's output into an independent host array. The \
+            baselines are TensorFlow Java 1.1.0 in the same run: eager `math.add`/`math.mul` on `EagerSession` \
+            constants (results freed as for P4), `asRawTensor().data().asFloats()` (TensorFlow Java's typed view of a \
+            tensor's memory), and `Session.runner()` on the same small graph as P4b.
             - NumPy and SciPy: `bench/numpy_peers.py`, run by the same command before JMH, with `timeit`; its \
             figures are listed above, put beside P1 and P4 as context and used as P7's baseline (SciPy CSR @ dense).
             """;

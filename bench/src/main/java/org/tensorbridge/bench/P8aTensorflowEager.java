@@ -1,0 +1,130 @@
+package org.tensorbridge.bench;
+
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.tensorbridge.Backend;
+import org.tensorbridge.Backends;
+import org.tensorbridge.DType;
+import org.tensorbridge.Shape;
+import org.tensorbridge.Tensor;
+import org.tensorflow.EagerSession;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Constant;
+import org.tensorflow.op.math.Add;
+import org.tensorflow.op.math.Mul;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * P8a, eager {@code add} and {@code multiply} of two float32 vectors on the TensorFlow backend, each call
+ * allocating its result (TensorFlow's output, adopted) and closing it, against TensorFlow Java's own eager
+ * {@code math.add} / {@code math.mul} on constants of an {@code EagerSession}, each result freed inside the call
+ * ({@link TensorFlowEagerResults}). Both run TensorFlow's same CPU kernels; the difference is what each side
+ * adds around them.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+public class P8aTensorflowEager {
+    private static final float A = 1.5f;
+    private static final float B = 2.5f;
+
+    /** Elements of each operand. */
+    @Param({"1M", "16M"})
+    public String count;
+
+    /** Two tensors on the TensorFlow backend found through {@code Backends}. */
+    @State(Scope.Benchmark)
+    public static class Tensorbridge {
+        Tensor a;
+        Tensor b;
+
+        @Setup(Level.Trial)
+        public void setUp(P8aTensorflowEager bench) {
+            Backend tensorflow = Backends.get("tensorflow");
+            Shape shape = Shape.of(Sizes.elements(bench.count));
+            a = tensorflow.fill(DType.FLOAT32, shape, A);
+            b = tensorflow.fill(DType.FLOAT32, shape, B);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            a.close();
+            b.close();
+        }
+    }
+
+    /** Two constants in a TensorFlow Java eager session of their own. */
+    @State(Scope.Benchmark)
+    public static class TensorFlow {
+        EagerSession session;
+        Ops tf;
+        Constant<TFloat32> a;
+        Constant<TFloat32> b;
+
+        @Setup(Level.Trial)
+        public void setUp(P8aTensorflowEager bench) {
+            session = EagerSession.create();
+            tf = Ops.create(session);
+            a = constant(Sizes.elements(bench.count), A);
+            b = constant(Sizes.elements(bench.count), B);
+        }
+
+        private Constant<TFloat32> constant(int n, float value) {
+            float[] values = new float[n];
+            Arrays.fill(values, value);
+            try (TFloat32 t = TFloat32.tensorOf(org.tensorflow.ndarray.Shape.of(n), DataBuffers.of(values, true, false))) {
+                return tf.constantOf(t);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            session.close();
+        }
+    }
+
+    @Benchmark
+    public Tensor tensorbridgeAdd(Tensorbridge operands) {
+        Tensor sum = operands.a.add(operands.b);
+        sum.close();
+        return sum;
+    }
+
+    @Benchmark
+    public Tensor tensorbridgeMultiply(Tensorbridge operands) {
+        Tensor product = operands.a.multiply(operands.b);
+        product.close();
+        return product;
+    }
+
+    @Benchmark
+    public Add<TFloat32> tensorflowAdd(TensorFlow operands) {
+        Add<TFloat32> sum = operands.tf.math.add(operands.a, operands.b);
+        TensorFlowEagerResults.free(sum);
+        return sum;
+    }
+
+    @Benchmark
+    public Mul<TFloat32> tensorflowMul(TensorFlow operands) {
+        Mul<TFloat32> product = operands.tf.math.mul(operands.a, operands.b);
+        TensorFlowEagerResults.free(product);
+        return product;
+    }
+}
