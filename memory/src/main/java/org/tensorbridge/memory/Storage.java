@@ -13,8 +13,10 @@ import org.tensorbridge.ClosedResourceException;
  * count has reached 0, so a released block can never come back to life. Releasing more often than
  * retaining is a bug and throws {@link IllegalStateException}.
  *
- * <p>A {@link Cleaner} is a safety net only: a block that becomes unreachable without being
- * released is reported to its {@link MemoryLedger} as a leak; it is not the freeing mechanism.
+ * <p>A {@link Cleaner} is a safety net only: a counted block that becomes unreachable without being
+ * released is reported to its {@link MemoryLedger} as a leak; it is not the freeing mechanism. An
+ * uncounted handle (a host view of a counted block) has no cleaner of its own: while leaked it keeps
+ * its counted block unreleased, whose sentinel reports the leak.
  *
  * <p>Thread-safe.
  */
@@ -52,11 +54,17 @@ public abstract class Storage {
         this.byteSize = byteSize;
         this.ledger = ledger;
         this.counted = counted;
-        this.sentinel = new LeakSentinel(ledger, description + " (" + byteSize + " bytes)");
         if (counted) {
             ledger.opened(byteSize);
+            this.sentinel = new LeakSentinel(ledger, description, byteSize);
+            this.cleanable = CLEANER.register(this, sentinel);
+        } else {
+            // A second handle holds the counted block until it is released, so a leaked handle leaves that
+            // block unreleased too, and the block's own sentinel reports the leak; a cleaner per handle
+            // would only double the report and the cost of making one.
+            this.sentinel = null;
+            this.cleanable = null;
         }
-        this.cleanable = CLEANER.register(this, sentinel);
     }
 
     /** The ledger that counts this block. */
@@ -122,9 +130,9 @@ public abstract class Storage {
                     } finally {
                         if (counted) {
                             ledger.released(byteSize);
+                            sentinel.released = true;
+                            cleanable.clean();
                         }
-                        sentinel.released = true;
-                        cleanable.clean();
                     }
                 }
                 return;
@@ -143,16 +151,18 @@ public abstract class Storage {
         volatile boolean released;
         private final MemoryLedger ledger;
         private final String description;
+        private final long byteSize;
 
-        LeakSentinel(MemoryLedger ledger, String description) {
+        LeakSentinel(MemoryLedger ledger, String description, long byteSize) {
             this.ledger = ledger;
             this.description = description;
+            this.byteSize = byteSize;
         }
 
         @Override
         public void run() {
             if (!released) {
-                ledger.leaked(description);
+                ledger.leaked(description + " (" + byteSize + " bytes)");
             }
         }
     }
