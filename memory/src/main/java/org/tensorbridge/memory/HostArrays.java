@@ -59,10 +59,17 @@ public final class HostArrays {
         return new BufferHostArray(copy, dtype, shape, source, Sharing.INDEPENDENT, bytes, readOnly);
     }
 
-    /** True if {@code storage} can be {@linkplain #handOver handed over} by a caller holding its only reference. */
+    /**
+     * True if {@code storage} can be {@linkplain #handOver handed over} by a caller holding its only
+     * reference: the library's own memory, or a {@linkplain HostStorage#viewOf view} of an engine's
+     * block that only the view holds (an engine block's memory is its own: no other block aliases it).
+     */
     public static boolean canHandOver(HostStorage storage, int callerReferences) {
-        return storage.referenceCount() == callerReferences && !storage.isWrapped() && !storage.isForeign()
-                && !storage.isReadOnly() && !storage.isSeen();
+        boolean sole = storage.referenceCount() == callerReferences && !storage.isReadOnly() && !storage.isSeen();
+        if (storage.isView()) {
+            return sole && storage.viewedReferences() == 1;
+        }
+        return sole && !storage.isWrapped() && !storage.isForeign();
     }
 
     /**

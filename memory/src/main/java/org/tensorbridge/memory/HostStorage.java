@@ -194,6 +194,11 @@ public final class HostStorage extends Storage {
         return viewed != null;
     }
 
+    /** For a view, how many holders the viewed block has (this view is one); 0 for other memory. */
+    int viewedReferences() {
+        return viewed == null ? 0 : viewed.referenceCount();
+    }
+
     /** True once a buffer over the memory was handed out: someone may hold an alias of it. */
     boolean isSeen() {
         return seen;

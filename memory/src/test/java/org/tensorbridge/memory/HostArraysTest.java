@@ -88,4 +88,19 @@ class HostArraysTest {
         assertTrue(engine.isReleased(), "closing the last view releases the engine's block exactly once");
         assertEquals(0, ledger.liveBlocks());
     }
+
+    @Test
+    void aViewIsHandedOverOnlyWhenItAloneHoldsTheEngineBlock() {
+        HostStorage engine = HostStorage.allocate(16, ledger);
+        HostStorage view = HostStorage.viewOf(engine, engine.transientBuffer(), false);
+        assertTrue(!HostArrays.canHandOver(view, 1), "the engine block has another holder: the tensor");
+        engine.release();
+        assertTrue(HostArrays.canHandOver(view, 1), "the view is the engine block's only holder");
+        try (HostArray array = HostArrays.handOver(view, DType.FLOAT32, Shape.of(4), CPU)) {
+            assertEquals(Sharing.INDEPENDENT, array.sharing());
+            assertEquals(0, array.bytesCopied());
+        }
+        assertTrue(engine.isReleased(), "closing the array released the engine block");
+        assertEquals(0, ledger.liveBlocks());
+    }
 }

@@ -45,6 +45,7 @@ import org.tensorbridge.Tensor;
 import org.tensorbridge.UndefinedResultException;
 import org.tensorbridge.memory.BufferHostArray;
 import org.tensorbridge.memory.HostArrays;
+import org.tensorbridge.memory.HostStorage;
 import org.tensorbridge.op.Guard;
 import org.tensorflow.internal.c_api.TF_Output;
 import org.tensorflow.internal.c_api.TF_Session;
@@ -234,16 +235,32 @@ final class TfSession implements Session {
             }
         }
         TF_Tensor output = outputs.get(0);
-        if (!asTensor) {
-            return copy(output, node.dtype());
-        }
         Shape shape = shape(output);
-        if (TF_TensorMaybeMove(output) != null) { // nothing else refers to its buffer: adopted as it is
+        boolean exclusive = TF_TensorMaybeMove(output) != null; // nothing else refers to its buffer
+        if (!asTensor) {
+            return exclusive ? handOver(backend.memory().adopt(output), node.dtype(), shape)
+                    : copy(output, node.dtype());
+        }
+        if (exclusive) {
             return backend.adopt(backend.memory().adopt(output), node.dtype(), shape);
         }
         TfStorage storage = (TfStorage) backend.memory().allocate(node.dtype(), shape);
         storage.memory().put(bytes(output));
         return backend.adopt(storage, node.dtype(), shape);
+    }
+
+    /**
+     * An independent, writable host array over TensorFlow's output buffer, which nothing else refers to:
+     * the array holds the buffer through a host view, 0 bytes copied.
+     */
+    private BufferHostArray handOver(TfStorage adopted, DType dtype, Shape shape) {
+        HostStorage view;
+        try {
+            view = HostStorage.viewOf(adopted, adopted.sharedMemory(), false);
+        } finally {
+            adopted.release(); // the view holds it now
+        }
+        return HostArrays.handOver(view, dtype, shape, graph.tensorflowBackend().device());
     }
 
     /** An independent, writable host copy of {@code output}. */

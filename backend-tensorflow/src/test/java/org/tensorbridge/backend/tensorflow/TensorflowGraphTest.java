@@ -52,11 +52,31 @@ class TensorflowGraphTest {
                 assertArrayEquals(new float[] {8, 12, 5}, result.toFloatArray());
                 assertEquals(Sharing.INDEPENDENT, result.sharing());
                 assertFalse(result.isReadOnly());
-                assertEquals(result.byteSize(), result.bytesCopied(),
-                        "copied from TensorFlow's output: the spi hands over its own host memory only");
+                assertEquals(0, result.bytesCopied(), "TensorFlow's output, which nothing else refers to, is handed over");
+                result.asByteBuffer().putFloat(0, -1f);
+            }
+            try (HostArray again = session.run(z, Map.of(x, new float[] {1, 2, -9}, y, new float[] {3, 4, 5}))) {
+                assertArrayEquals(new float[] {8, 12, 5}, again.toFloatArray(), "a write to a handed-over result "
+                        + "reached nothing else");
             }
             assertEquals(eagerAdds, BACKEND.statistics().calls(Operations.ADD),
                     "the run is TensorFlow's: no eager kernel ran");
+        }
+    }
+
+    @Test
+    void aFetchThatIsAFeedsBufferIsCopied() {
+        try (Graph graph = BACKEND.newGraph(); Session session = graph.newSession();
+                Tensor fed = BACKEND.constant(new float[] {1, 2, 3}, 3)) {
+            Symbol x = graph.placeholder("x", DType.FLOAT32, 3);
+            try (HostArray echo = session.run(x, Map.of(x, fed))) {
+                assertEquals(Sharing.INDEPENDENT, echo.sharing());
+                assertEquals(echo.byteSize(), echo.bytesCopied(), "TensorFlow's output is the feed's buffer: copied");
+                echo.asByteBuffer().putFloat(0, 42f);
+            }
+            try (HostArray values = fed.toHost()) {
+                assertArrayEquals(new float[] {1, 2, 3}, values.toFloatArray(), "the feed is untouched");
+            }
         }
     }
 
