@@ -1,7 +1,6 @@
 package org.tensorbridge.arrow;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.memory.ArrowBuf;
@@ -38,8 +37,11 @@ final class AllValidBitmaps {
     /** The smallest block: one page, enough for every column of up to 32768 elements. */
     private static final long MIN_BLOCK_BYTES = 4096;
     private static final Object GROWING = new Object();
-    /** Every block not yet freed; {@link #holds} looks here, so a freed block is removed before it is freed. */
-    private static final Set<Block> LIVE = ConcurrentHashMap.newKeySet();
+    /**
+     * Every block not yet freed, replaced (under {@link #GROWING}) rather than changed, so that {@link #holds}
+     * reads it without a lock; a block leaves it before it is freed.
+     */
+    private static volatile Block[] live = new Block[0];
     private static volatile Block current;
 
     private AllValidBitmaps() {
@@ -73,7 +75,7 @@ final class AllValidBitmaps {
     static boolean holds(ArrowBuf buffer) {
         long start = buffer.memoryAddress();
         long end = start + buffer.capacity();
-        for (Block block : LIVE) {
+        for (Block block : live) {
             if (start >= block.address && end <= block.address + block.bytes) {
                 return true;
             }
@@ -83,7 +85,7 @@ final class AllValidBitmaps {
 
     /** The number of blocks not yet freed (the current one and outgrown ones still lent); for tests. */
     static int liveBlocks() {
-        return LIVE.size();
+        return live.length;
     }
 
     /** The size of the current block, 0 before the first export; for tests. */
@@ -132,7 +134,9 @@ final class AllValidBitmaps {
             long address = MemoryUtil.allocateMemory(bytes);
             MemoryUtil.setMemory(address, bytes, (byte) 0xff);
             Block block = new Block(address, bytes);
-            LIVE.add(block);
+            Block[] blocks = Arrays.copyOf(live, live.length + 1);
+            blocks[blocks.length - 1] = block;
+            live = blocks;
             return block;
         }
 
@@ -150,7 +154,9 @@ final class AllValidBitmaps {
 
         void release() {
             if (holders.decrementAndGet() == 0) {
-                LIVE.remove(this);
+                synchronized (GROWING) {
+                    live = Arrays.stream(live).filter(block -> block != this).toArray(Block[]::new);
+                }
                 MemoryUtil.freeMemory(address);
             }
         }
