@@ -125,19 +125,19 @@ class SharedValidityTest {
 
     @Test
     void anOutgrownBlockIsFreedOnlyWhenTheLastColumnOverItCloses() {
-        Tensor small = sequence(DType.INT8, 2, 8);
-        ExportedTensor early = ArrowExport.export(small, "early", arrow.allocator());
+        // Each export below has more elements than the current block has bits, so each gets a new block: the
+        // early column's block is this test's alone (a column another test leaked may pin an older one).
+        Tensor middle = cpu.zeros(DType.INT8, Shape.of(AllValidBitmaps.currentBlockBytes() + 1, 8));
+        ExportedTensor early = ArrowExport.export(middle, "early", arrow.allocator());
         ArrowBuf earlyBits = elementBits(early);
-        // More elements than the current block has bits: the next export grows it.
-        long elements = AllValidBitmaps.currentBlockBytes() * 8 + 8;
-        try (Tensor large = cpu.zeros(DType.INT8, Shape.of(elements / 8, 8));
+        try (Tensor large = cpu.zeros(DType.INT8, Shape.of(AllValidBitmaps.currentBlockBytes() + 1, 8));
                 ExportedTensor late = ArrowExport.export(large, "late", arrow.allocator())) {
             assertTrue(AllValidBitmaps.holds(elementBits(late)));
             assertNotEquals(earlyBits.memoryAddress(), elementBits(late).memoryAddress(), "the large column got a new block");
             assertTrue(AllValidBitmaps.holds(earlyBits), "the outgrown block stays while the early column uses it");
             assertAllValid(early.vector());
             early.close();
-            small.close();
+            middle.close();
             assertFalse(AllValidBitmaps.holds(earlyBits), "the outgrown block is freed with its last column");
             assertAllValid(late.vector());
         }
@@ -149,8 +149,7 @@ class SharedValidityTest {
         ExecutorService threads = Executors.newFixedThreadPool(4);
         try (Tensor small = sequence(DType.FLOAT32, 8, 8)) {
             ArrowExport.export(small, "first", arrow.allocator()).close();
-            long grown = AllValidBitmaps.currentBlockBytes() * 8 + 8;
-            try (Tensor large = cpu.zeros(DType.INT8, Shape.of(grown / 8, 8))) {
+            try (Tensor large = cpu.zeros(DType.INT8, Shape.of(AllValidBitmaps.currentBlockBytes() + 1, 8))) {
                 CountDownLatch start = new CountDownLatch(1);
                 List<Future<Integer>> results = new ArrayList<>();
                 for (int t = 0; t < 4; t++) {
