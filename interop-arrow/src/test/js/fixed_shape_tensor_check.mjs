@@ -54,6 +54,8 @@ function checkColumn(table, expected) {
   const column = table.getChild(expected.name);
   check(column.length === expected.rows, `${expected.name}: ${column.length} rows, expected ${expected.rows}`);
   check(column.nullCount === 0, `${expected.name}: ${column.nullCount} null rows`);
+  const elementNulls = column.data.reduce((nulls, data) => nulls + data.children[0].nullCount, 0);
+  check(elementNulls === 0, `${expected.name}: ${elementNulls} null elements`);
   for (let row = 0; row < expected.rows; row++) {
     const values = Array.from(column.get(row), Number);
     check(values.length === expected.listSize, `${expected.name}: row ${row} has ${values.length} values`);

@@ -59,6 +59,11 @@ def check_columns(folder):
             if list(t.shape) != expected["shape"] or t.permutation != expected.get("permutation") \
                     or t.dim_names != expected.get("dim_names"):
                 fail(f"{name}:{column} type {t} does not match {expected}")
+            # Tensor columns have no nulls: every row and every element is valid, whether the column's bitmaps
+            # were its own or the ones read-only exports share.
+            if array.null_count != 0 or array.storage.flatten().null_count != 0:
+                fail(f"{name}:{column} has {array.null_count} null rows and "
+                     f"{array.storage.flatten().null_count} null elements")
             values = logical(array)
             if list(values.shape) != expected["logical_shape"]:
                 fail(f"{name}:{column} logical shape {values.shape}, expected {expected['logical_shape']}")

@@ -29,8 +29,9 @@ import org.tensorbridge.arrow.ExportedTensor;
 
 /**
  * P6, Arrow interop on the CPU backend: {@code ArrowExport.export} of a float32 tensor into an
- * {@code arrow.fixed_shape_tensor} column (shared memory, plus the validity bitmaps Arrow allocates), and
- * {@code ArrowImport.toTensor} of such a column back into a tensor ({@code NEVER}: shared), at 4 KiB,
+ * {@code arrow.fixed_shape_tensor} column (shared memory; a read-only column, whose validity bitmaps are
+ * lent from a block of set bits rather than written), and {@code ArrowImport.toTensor} of such a column
+ * back into a tensor ({@code NEVER}: shared; the lent bitmaps need no scan), at 4 KiB,
  * 64 MiB and 256 MiB, against filling a {@code Float4Vector} of the same size element by element
  * ({@code allocateNew}, {@code set} per element, {@code setValueCount}, {@code close}). The tensor has
  * rows of 1024 floats (4 KiB: one row). Everything made in a call is closed in it; each trial has its

@@ -25,8 +25,17 @@ import org.tensorbridge.Tensor;
  * the tensor memory's address, nothing is copied, and the result reports {@link Sharing#SHARED}. A
  * tensor on a device the host cannot address is copied to the host once (under {@code IF_NEEDED} or
  * {@code ALWAYS}; {@code NEVER} throws the backend's {@link org.tensorbridge.CopyRequiredException}),
- * and the result reports {@link Sharing#INDEPENDENT} and the bytes copied. Arrow allocates only the
- * validity bitmaps (one bit per row and per element, all set).
+ * and the result reports {@link Sharing#INDEPENDENT} and the bytes copied.
+ *
+ * <h2>Validity bitmaps</h2>
+ * A tensor has no nulls, so both bitmaps of the column (one bit per row, one per element) have every bit
+ * set. A read-only column (the default {@link org.tensorbridge.Access#READ_ONLY}) does not get bitmaps of
+ * its own: it shares one block of set bits with every other read-only column, so that an export costs the
+ * same for any tensor size. Reading such a column, writing it to IPC or the C Data Interface, slicing and
+ * transferring it are all fine; setting a null in it ({@code setNull}, {@code reset}) is a write through a
+ * read-only column, which {@link ExportOptions} already rules out, and would show as nulls in other
+ * columns. A column exported {@link org.tensorbridge.Access#WRITABLE} gets bitmaps of its own, written
+ * once per export (one bit per element), and may have nulls set in it like any Arrow vector.
  *
  * <h2>Lifetime</h2>
  * The host view taken here is the column's reference to the memory: it is closed when Arrow releases
@@ -123,14 +132,22 @@ public final class ArrowExport {
                     shape.elementCount());
         }
 
-        /** The column over {@code array}'s memory; {@code release} is closed when Arrow lets go of it. */
+        /**
+         * The column over {@code array}'s memory; {@code release} is closed when Arrow lets go of it. A
+         * read-only array gets validity bitmaps lent by {@link AllValidBitmaps}, a writable one bitmaps of its
+         * own (a column that may be written may have nulls set in it).
+         */
         FixedShapeTensorVector wrap(HostArray array, AutoCloseable release) {
             ArrowBuf data = HostArrayBuffers.wrap(array, allocator, release);
+            ArrowBuf validity = null;
             FixedShapeTensorVector vector = null;
             try {
+                validity = array.isReadOnly()
+                        ? AllValidBitmaps.lend(allocator, HostArrayBuffers.bitmapBytes(Math.max(rows, elements)))
+                        : allocator.getEmpty();
                 vector = FixedShapeTensorVector.create(name, type, dtype, allocator);
-                HostArrayBuffers.loadFixedWidth(vector.elements(), elements, data, allocator);
-                HostArrayBuffers.loadRows(vector.getUnderlyingVector(), rows, allocator);
+                HostArrayBuffers.loadFixedWidth(vector.elements(), elements, data, bitmap(validity, elements));
+                HostArrayBuffers.loadRows(vector.getUnderlyingVector(), rows, bitmap(validity, rows));
                 return vector;
             } catch (RuntimeException | Error e) {
                 if (vector != null) {
@@ -139,7 +156,15 @@ public final class ArrowExport {
                 throw e;
             } finally {
                 data.close();
+                if (validity != null) {
+                    validity.close();
+                }
             }
+        }
+
+        /** The first bits of a lent bitmap, as many as {@code count} values need; an empty buffer stays empty. */
+        private static ArrowBuf bitmap(ArrowBuf validity, long count) {
+            return validity.capacity() == 0 ? validity : validity.slice(0, HostArrayBuffers.bitmapBytes(count));
         }
     }
 }

@@ -53,7 +53,12 @@ import org.tensorbridge.Tensor;
  *
  * <h2>Nulls</h2>
  * A tensor has no nulls: a column with a null row or a null element is refused with
- * {@link NullElementsException}.
+ * {@link NullElementsException}. What counts is the vector's validity bitmaps, the same bits Arrow's
+ * {@code isNull} reads: they are counted a 64-bit word at a time, and not read at all when they are the
+ * shared bitmap of set bits that read-only exports of {@link ArrowExport} use, so converting such a column
+ * costs the same for any size. A column read from IPC has the bitmaps its producer sent, which Arrow Java
+ * keeps even where the batch's field node says there are no nulls: a producer that understates its nulls
+ * is refused here, never believed.
  *
  * <p>Stateless and thread-safe; do not modify a vector while it is being converted.
  */
@@ -128,10 +133,11 @@ public final class ArrowImport {
                     + " elements but row shape " + rowShape + " has " + rowShape.elementCount()
                     + "; give a row shape whose element count is the list size");
         }
-        if (vector.getNullCount() > 0) {
-            throw new NullElementsException("column " + vector.getName() + " has " + vector.getNullCount()
-                    + " null rows (the first is row " + firstNull(vector) + "); a tensor has no null, so fill or "
-                    + "drop them in Arrow first");
+        long nullRows = ValidityBits.nullCount(vector, vector.getName());
+        if (nullRows > 0) {
+            throw new NullElementsException("column " + vector.getName() + " has " + nullRows + " null rows (the "
+                    + "first is row " + ValidityBits.firstNull(vector) + "); a tensor has no null, so fill or drop them "
+                    + "in Arrow first");
         }
         // Elements that are not numbers (a string, a union, a nested list) have no tensor dtype: a tensor
         // column is refused for its element type, not as a plain column given by mistake (wrap's checks).
@@ -204,9 +210,10 @@ public final class ArrowImport {
                     + "elements");
         }
         DType dtype = ElementTypes.dtype(elements.getField().getType());
-        if (elements.getNullCount() > 0) {
-            throw new NullElementsException("column " + column + " has " + elements.getNullCount() + " null elements "
-                    + "(the first is element " + firstNull(elements) + "); a tensor has no null, so fill them in Arrow "
+        long nullElements = ValidityBits.nullCount(elements, column);
+        if (nullElements > 0) {
+            throw new NullElementsException("column " + column + " has " + nullElements + " null elements (the first "
+                    + "is element " + ValidityBits.firstNull(elements) + "); a tensor has no null, so fill them in Arrow "
                     + "first");
         }
         if (elements.getValueCount() < shape.elementCount()) {
@@ -248,14 +255,5 @@ public final class ArrowImport {
             throw e;
         }
         return backend.fromBuffer(view, dtype, shape, policy, reference);
-    }
-
-    private static int firstNull(FieldVector vector) {
-        for (int i = 0; i < vector.getValueCount(); i++) {
-            if (vector.isNull(i)) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

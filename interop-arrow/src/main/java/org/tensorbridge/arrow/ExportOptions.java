@@ -18,8 +18,10 @@ import org.tensorbridge.CopyPolicy;
  *
  * <p>Defaults: {@link CopyPolicy#IF_NEEDED} (share host memory, copy device memory),
  * {@link Access#READ_ONLY}, no dimension names, no permutation. Arrow cannot enforce read-only memory: a
- * {@code READ_ONLY} export is a promise not to write through the column; ask for
- * {@link Access#WRITABLE} to make writes through the column reach the tensor.
+ * {@code READ_ONLY} export is a promise not to write through the column, neither its data (the tensor's
+ * memory) nor its validity bitmaps (shared with other read-only columns, see {@link ArrowExport}); ask for
+ * {@link Access#WRITABLE} to make writes through the column reach the tensor, and to give the column
+ * bitmaps of its own.
  *
  * <p>Immutable and thread-safe; each {@code with} method returns a new instance.
  */

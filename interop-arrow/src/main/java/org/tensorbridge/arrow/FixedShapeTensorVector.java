@@ -279,26 +279,19 @@ public final class FixedShapeTensorVector extends ExtensionTypeVector<FixedSizeL
             throw new NullElementsException("row " + index + " of column " + getName() + " is null; a tensor has no "
                     + "null, so fill the row in Arrow first");
         }
-        int nulls = nullsIn(index);
+        long nulls = nullsIn(index);
         if (nulls > 0) {
             throw new NullElementsException("row " + index + " of column " + getName() + " holds " + nulls
                     + " null elements; a tensor has no null, so fill them in Arrow first");
         }
     }
 
-    private int nullsIn(int index) {
+    private long nullsIn(int index) {
         if (getUnderlyingVector().isNull(index)) {
             return 1;
         }
-        int size = type.metadata().listSize();
-        FieldVector child = elements();
-        int nulls = 0;
-        for (int i = index * size; i < (index + 1) * size; i++) {
-            if (child.isNull(i)) {
-                nulls++;
-            }
-        }
-        return nulls;
+        long size = type.metadata().listSize();
+        return ValidityBits.nulls(elements().getValidityBuffer(), index * size, (index + 1) * size, getName());
     }
 
     /** The field of the extension type, with the storage list's element child. */

@@ -12,8 +12,7 @@ import org.tensorbridge.HostArray;
 /**
  * Puts host memory into Arrow vectors without copying it: {@link #wrap} turns a host array's memory
  * into an {@link ArrowBuf} counted by an allocator, and the {@code load} methods make it the data of a
- * vector. Arrow allocates only the validity bitmaps (all valid: one bit per element, set to one).
- * Stateless and thread-safe.
+ * vector, with validity bitmaps that say every value is valid. Stateless and thread-safe.
  */
 final class HostArrayBuffers {
     private HostArrayBuffers() {
@@ -42,16 +41,26 @@ final class HostArrayBuffers {
     }
 
     /**
-     * Makes {@code data} the values of a fixed-width {@code vector} of {@code count} valid elements; the
-     * vector takes its own reference, so the caller still owns (and closes) {@code data}.
+     * Makes {@code data} the values of a fixed-width {@code vector} of {@code count} valid elements, with
+     * {@code validity} as its bitmap: at least {@code count} set bits, or an empty buffer for a bitmap
+     * of the vector's own that Arrow allocates and sets. The vector takes its own references, so the
+     * caller still owns (and closes) both buffers.
      */
-    static void loadFixedWidth(FieldVector vector, long count, ArrowBuf data, BufferAllocator allocator) {
-        vector.loadFieldBuffers(new ArrowFieldNode(count, 0), Arrays.asList(allocator.getEmpty(), data));
+    static void loadFixedWidth(FieldVector vector, long count, ArrowBuf data, ArrowBuf validity) {
+        vector.loadFieldBuffers(new ArrowFieldNode(count, 0), Arrays.asList(validity, data));
     }
 
-    /** Marks {@code rows} valid rows in a fixed-size list whose child is already loaded. */
-    static void loadRows(FixedSizeListVector vector, long rows, BufferAllocator allocator) {
-        vector.loadFieldBuffers(new ArrowFieldNode(rows, 0), List.of(allocator.getEmpty()));
+    /**
+     * Marks {@code rows} valid rows in a fixed-size list whose child is already loaded, with
+     * {@code validity} as {@link #loadFixedWidth} takes it.
+     */
+    static void loadRows(FixedSizeListVector vector, long rows, ArrowBuf validity) {
+        vector.loadFieldBuffers(new ArrowFieldNode(rows, 0), List.of(validity));
+    }
+
+    /** The bytes of a validity bitmap for {@code count} values. */
+    static long bitmapBytes(long count) {
+        return (count + 7) >>> 3;
     }
 
     private static void closeQuietly(AutoCloseable closeable, Throwable failure) {

@@ -100,11 +100,11 @@ public final class SparseExport {
             FixedSizeListVector indexVector = (FixedSizeListVector) schema.findField(SparseBatchSchema.INDICES)
                     .createVector(allocator);
             vectors.add(indexVector);
-            HostArrayBuffers.loadFixedWidth(indexVector.getDataVector(), nnz * rank, indexData, allocator);
-            HostArrayBuffers.loadRows(indexVector, nnz, allocator);
+            HostArrayBuffers.loadFixedWidth(indexVector.getDataVector(), nnz * rank, indexData, allocator.getEmpty());
+            HostArrayBuffers.loadRows(indexVector, nnz, allocator.getEmpty());
             FieldVector valueVector = schema.findField(SparseBatchSchema.VALUES).createVector(allocator);
             vectors.add(valueVector);
-            HostArrayBuffers.loadFixedWidth(valueVector, nnz, valueData, allocator);
+            HostArrayBuffers.loadFixedWidth(valueVector, nnz, valueData, allocator.getEmpty());
             VectorSchemaRoot root = new VectorSchemaRoot(schema, vectors, (int) nnz);
             done = true;
             return root;

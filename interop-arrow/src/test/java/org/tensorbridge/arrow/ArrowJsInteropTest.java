@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.tensorbridge.Access;
 import org.tensorbridge.Backend;
 import org.tensorbridge.CopyPolicy;
 import org.tensorbridge.HostArray;
@@ -69,7 +70,9 @@ class ArrowJsInteropTest {
                 Tensor countTensor = cpu.constant(counts, 3, 2);
                 ExportedTensor embeddingColumn = ArrowExport.export(embeddingTensor, "embeddings", arrow.allocator(),
                         ExportOptions.defaults().withDimNames(List.of("H", "W")));
-                ExportedTensor countColumn = ArrowExport.export(countTensor, "counts", arrow.allocator());
+                // One column with the validity bitmaps read-only columns share, one (writable) with its own.
+                ExportedTensor countColumn = ArrowExport.export(countTensor, "counts", arrow.allocator(),
+                        ExportOptions.defaults().withAccess(Access.WRITABLE));
                 VectorSchemaRoot root = new VectorSchemaRoot(List.<FieldVector>of(embeddingColumn.vector(),
                         countColumn.vector()));
                 FileChannel out = FileChannel.open(javaFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {

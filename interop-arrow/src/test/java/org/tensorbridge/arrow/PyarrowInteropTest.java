@@ -81,7 +81,7 @@ class PyarrowInteropTest {
         assertEquals(liveBefore, TestMemory.liveBytes(TestMemory.cpu()));
     }
 
-    /** Writes one root of six tensor columns; returns what pyarrow must find in each. */
+    /** Writes one root of seven tensor columns; returns what pyarrow must find in each. */
     private Map<String, Object> writeColumns(Path path, boolean file, IpcCompression compression) throws Exception {
         var cpu = TestMemory.cpu();
         Map<String, Object> expected = new LinkedHashMap<>();
@@ -101,6 +101,9 @@ class PyarrowInteropTest {
             columns.add(export("flags", flags, ExportOptions.defaults(), "extension<arrow.bool8>", expected));
             columns.add(export("bytes", bytes, ExportOptions.defaults(), "uint8", expected));
             columns.add(export("halves", halves, ExportOptions.defaults(), "halffloat", expected));
+            // Writable: validity bitmaps of its own, where the read-only columns above share theirs.
+            columns.add(export("owned", embedding, ExportOptions.defaults().withAccess(org.tensorbridge.Access.WRITABLE),
+                    "float", expected));
             List<FieldVector> vectors = new ArrayList<>();
             columns.forEach(c -> vectors.add(c.vector()));
             try (VectorSchemaRoot root = new VectorSchemaRoot(vectors)) {
