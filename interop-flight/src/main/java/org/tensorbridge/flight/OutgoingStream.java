@@ -28,7 +28,10 @@ final class OutgoingStream {
      */
     static void put(FlightClient flight, String name, VectorSchemaRoot source, long batchBytes, long rowBytes,
             BufferAllocator allocator, CallOption... options) {
-        try (VectorSchemaRoot out = VectorSchemaRoot.create(source.getSchema(), allocator)) {
+        // The slices are loaded into the stream's root, which must be of the source's root allocator.
+        BufferAllocator sourceAllocator = source.getFieldVectors().isEmpty() ? allocator
+                : source.getVector(0).getAllocator();
+        try (VectorSchemaRoot out = VectorSchemaRoot.create(source.getSchema(), sourceAllocator)) {
             AsyncPutListener result = new AsyncPutListener();
             ClientStreamListener listener = flight.startPut(TensorNames.descriptor(name), out, result, options);
             try {

@@ -6,6 +6,7 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.util.VectorSchemaRootAppender;
 import org.tensorbridge.Shape;
 import org.tensorbridge.ShapeMismatchException;
 import org.tensorbridge.SparseTensor;
@@ -19,7 +20,7 @@ import org.tensorbridge.arrow.SparseExport;
 /**
  * Tensors and tables of this process made into {@link Published} entries without a copy: a dense tensor
  * through {@link ArrowExport} (its host memory lent to Arrow), a sparse tensor through
- * {@link SparseExport}, a table by taking references to its buffers. Stateless and thread-safe.
+ * {@link SparseExport}, a table by taking references to its buffers (or a copy, across root allocators). Stateless and thread-safe.
  */
 final class Publications {
     private Publications() {
@@ -54,9 +55,27 @@ final class Publications {
         }
     }
 
-    /** The rows of {@code table}, whose buffers the entry shares; the caller keeps (and closes) the root. */
-    static Published table(String name, VectorSchemaRoot table) {
-        ArrowRecordBatch batch = new VectorUnloader(table).getRecordBatch();
+    /**
+     * The rows of {@code table}; the caller keeps (and closes) the root. The entry shares the table's buffers
+     * when they belong to {@code allocator}'s root allocator (Arrow moves buffers only within one root), and
+     * holds a copy in {@code allocator} otherwise.
+     */
+    static Published table(String name, VectorSchemaRoot table, BufferAllocator allocator) {
+        boolean sameRoot = table.getFieldVectors().stream()
+                .allMatch(vector -> vector.getAllocator().getRoot() == allocator.getRoot());
+        ArrowRecordBatch batch;
+        if (sameRoot) {
+            batch = new VectorUnloader(table).getRecordBatch();
+        } else {
+            try (VectorSchemaRoot copy = VectorSchemaRoot.create(table.getSchema(), allocator)) {
+                copy.getFieldVectors().forEach(vector -> {
+                    vector.setInitialCapacity(table.getRowCount());
+                    vector.allocateNew();
+                });
+                VectorSchemaRootAppender.append(false, copy, table);
+                batch = new VectorUnloader(copy).getRecordBatch();
+            }
+        }
         FlightTensorInfo info = Descriptions.table(name, table.getSchema(), table.getRowCount(),
                 batch.computeBodyLength());
         return new Published(info, List.of(batch));

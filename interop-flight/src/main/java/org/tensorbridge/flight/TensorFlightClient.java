@@ -18,6 +18,7 @@ import org.apache.arrow.flight.FlightCallHeaders;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.arrow.flight.HeaderCallOption;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.Result;
@@ -26,6 +27,8 @@ import org.apache.arrow.flight.grpc.CredentialCallOption;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.tensorbridge.Backend;
 import org.tensorbridge.CopyPolicy;
 import org.tensorbridge.SparseTensor;
@@ -212,7 +215,10 @@ public final class TensorFlightClient implements AutoCloseable {
     public void putTable(String name, VectorSchemaRoot table) {
         Objects.requireNonNull(table, "table must not be null");
         TensorNames.check(name);
-        long bytes = new org.apache.arrow.vector.VectorUnloader(table).getRecordBatch().computeBodyLength();
+        long bytes;
+        try (ArrowRecordBatch batch = new VectorUnloader(table).getRecordBatch()) {
+            bytes = batch.computeBodyLength();
+        }
         long rowBytes = bytes / Math.max(1, table.getRowCount());
         call("put " + name, () -> {
             OutgoingStream.put(flight, name, table, putBatchBytes, rowBytes, allocator, options());
@@ -275,6 +281,14 @@ public final class TensorFlightClient implements AutoCloseable {
         try {
             return call.get();
         } catch (FlightRuntimeException e) {
+            String description = e.status().description();
+            if (e.status().code() == FlightStatusCode.RESOURCE_EXHAUSTED && description != null
+                    && description.contains("gRPC message exceeds maximum size")) {
+                // gRPC's own refusal names the limit but not the fix.
+                throw new FlightCallException(what, e.status().withDescription(description + "; send smaller batches "
+                        + "(TensorFlightClient.Builder.putBatchBytes) or start the server with a larger message limit "
+                        + "(tensorbridge serve --max-message-bytes)").withCause(e).toRuntimeException());
+            }
             throw new FlightCallException(what, e);
         }
     }

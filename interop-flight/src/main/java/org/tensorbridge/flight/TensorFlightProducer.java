@@ -2,7 +2,10 @@ package org.tensorbridge.flight;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Phaser;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.ActionType;
 import org.apache.arrow.flight.CallStatus;
@@ -33,11 +36,16 @@ final class TensorFlightProducer extends NoOpFlightProducer {
 
     private final PublishedStore store;
     private final ServerSettings settings;
+    private final RequestLog log;
     private final Phaser calls = new Phaser(1);
+    private final ExecutorService streams;
 
-    TensorFlightProducer(PublishedStore store, ServerSettings settings) {
+    /** {@code executor} runs the {@code DoGet} streams; the caller shuts it down after {@link #awaitCalls}. */
+    TensorFlightProducer(PublishedStore store, ServerSettings settings, RequestLog log, ExecutorService executor) {
+        this.streams = executor;
         this.store = store;
         this.settings = settings;
+        this.log = log;
     }
 
     @Override
@@ -72,6 +80,11 @@ final class TensorFlightProducer extends NoOpFlightProducer {
         }
     }
 
+    /**
+     * Streams on a thread of its own and returns at once: gRPC delivers a call's callbacks (the client is ready
+     * for more, the client is gone) on the thread that called this, so streaming here would hide them until
+     * the stream ended.
+     */
     @Override
     public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
         calls.register();
@@ -80,21 +93,36 @@ final class TensorFlightProducer extends NoOpFlightProducer {
             subject(context, name);
             long batchBytes = batchBytes(context);
             Published entry = found(name);
-            BatchStreamer streamer = new BatchStreamer(settings.allocator(), settings.stallMillis());
             try {
-                BatchStreamer.Outcome outcome = streamer.stream(entry, batchBytes, listener);
-                subject(context, name + ", " + streamer.batchesSent() + " of the batches sent"
-                        + (outcome == BatchStreamer.Outcome.COMPLETED ? "" : ", " + outcome.name().toLowerCase(
-                                java.util.Locale.ROOT)) + ", " + entry.info().bytes() + " bytes");
-            } finally {
+                streams.execute(() -> stream(context, name, entry, batchBytes, listener));
+            } catch (RuntimeException | Error e) {
                 entry.release();
+                calls.arriveAndDeregister();
+                throw e;
             }
         } catch (FlightRuntimeException e) {
+            calls.arriveAndDeregister();
             listener.error(e);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            listener.error(CallStatus.UNAVAILABLE.withDescription("the server is stopping").toRuntimeException());
+        }
+    }
+
+    private void stream(CallContext context, String name, Published entry, long batchBytes,
+            ServerStreamListener listener) {
+        BatchStreamer streamer = new BatchStreamer(settings.allocator(), settings.stallMillis());
+        try {
+            BatchStreamer.Outcome outcome = streamer.stream(entry, batchBytes, listener);
+            subject(context, name + ", " + streamer.batchesSent() + " batches, " + entry.info().bytes() + " bytes");
+            if (outcome == BatchStreamer.Outcome.CANCELLED) {
+                // A call the client cancelled is never closed by the server, so the request log has no line for it.
+                log.event("DoGet " + name + " -> CANCELLED by the client after " + streamer.batchesSent() + " batches");
+            }
         } catch (RuntimeException e) {
             listener.error(CallStatus.INTERNAL.withDescription("streaming failed: " + e).withCause(e)
                     .toRuntimeException());
         } finally {
+            entry.release();
             calls.arriveAndDeregister();
         }
     }
@@ -105,6 +133,8 @@ final class TensorFlightProducer extends NoOpFlightProducer {
         PutReceiver receiver = new PutReceiver(settings.allocator(), settings.maxTensorBytes(), settings::checkBackend);
         return () -> {
             try {
+                // The root first: Flight sets the descriptor with it, and fails only the root when the call ends.
+                flightStream.getRoot();
                 String name = name(() -> TensorNames.of(flightStream.getDescriptor()));
                 subject(context, name);
                 Published entry = receiver.receive(name, flightStream);
@@ -112,9 +142,9 @@ final class TensorFlightProducer extends NoOpFlightProducer {
                 store.put(entry);
                 ackStream.onCompleted();
             } catch (FlightRuntimeException e) {
-                ackStream.onError(e);
+                refuse(ackStream, e);
             } catch (RuntimeException e) {
-                ackStream.onError(CallStatus.INTERNAL.withDescription("the put failed: " + e).withCause(e)
+                refuse(ackStream, CallStatus.INTERNAL.withDescription("the put failed: " + e).withCause(e)
                         .toRuntimeException());
             } finally {
                 calls.arriveAndDeregister();
@@ -153,9 +183,9 @@ final class TensorFlightProducer extends NoOpFlightProducer {
     boolean awaitCalls(long millis) throws InterruptedException {
         int phase = calls.arrive();
         try {
-            calls.awaitAdvanceInterruptibly(phase, millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            calls.awaitAdvanceInterruptibly(phase, millis, TimeUnit.MILLISECONDS);
             return true;
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             return false;
         }
     }
@@ -191,6 +221,15 @@ final class TensorFlightProducer extends NoOpFlightProducer {
         return CallStatus.NOT_FOUND.withDescription("no tensor or table is published as \"" + name + "\"; "
                 + "ListFlights lists the names (pyarrow: client.list_flights()), and " + store.names().size()
                 + " are published now").toRuntimeException();
+    }
+
+    /** Ends a put with {@code failure}, unless the call has already ended (refused before, or cancelled). */
+    private static void refuse(StreamListener<PutResult> ackStream, FlightRuntimeException failure) {
+        try {
+            ackStream.onError(failure);
+        } catch (RuntimeException callAlreadyEnded) {
+            // gRPC refuses to end a call twice; the client has its status already.
+        }
     }
 
     private static String name(java.util.function.Supplier<String> parse) {

@@ -9,8 +9,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import io.grpc.netty.NettyServerBuilder;
 import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.memory.BufferAllocator;
@@ -62,6 +67,7 @@ public final class TensorFlightServer implements AutoCloseable {
     private final FlightServer server;
     private final Location location;
     private final RequestLog log;
+    private final ExecutorService executor;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
@@ -71,13 +77,29 @@ public final class TensorFlightServer implements AutoCloseable {
         this.log = new RequestLog(builder.requestLog);
         ServerSettings settings = new ServerSettings(allocator, builder.batchBytes, builder.maxMessageBytes,
                 builder.maxTensorBytes, builder.stallTimeout.toMillis(), builder.checkBackend);
-        this.producer = new TensorFlightProducer(store, settings);
+        // gRPC's callbacks, the puts and the streams run here. Flight shuts down an executor it made itself as
+        // soon as the server begins to stop, and gRPC then cannot tell a put in progress that its call was
+        // cancelled (the put would wait for ever); this one is shut down after the last call has ended.
+        this.executor = Executors.newCachedThreadPool(new ThreadFactory() {
+            private final AtomicInteger count = new AtomicInteger();
+
+            @Override
+            public Thread newThread(Runnable task) {
+                Thread thread = new Thread(task, "tensorbridge-flight-" + count.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            }
+        });
+        this.producer = new TensorFlightProducer(store, settings, log, executor);
         boolean tls = builder.certificateChain != null;
         Location bind = tls ? Location.forGrpcTls(builder.host, builder.port)
                 : Location.forGrpcInsecure(builder.host, builder.port);
         FlightServer.Builder flight = FlightServer.builder(allocator, bind, producer)
+                .executor(executor)
                 .maxInboundMessageSize(builder.maxMessageBytes)
-                .middleware(RequestLog.KEY, log);
+                .middleware(RequestLog.KEY, log)
+                .transportHint("grpc.builderConsumer", (Consumer<NettyServerBuilder>) grpc -> grpc.intercept(
+                        new IncomingMessageChecks()));
         if (builder.token != null || builder.user != null) {
             flight.headerAuthenticator(new HeaderAuthentication(builder.token, builder.user, builder.password,
                     log::event));
@@ -92,6 +114,7 @@ public final class TensorFlightServer implements AutoCloseable {
             }
             started = flight.build().start();
         } catch (IOException | RuntimeException e) {
+            executor.shutdown();
             allocator.close();
             throw e;
         }
@@ -147,13 +170,14 @@ public final class TensorFlightServer implements AutoCloseable {
     }
 
     /**
-     * Publishes the rows of {@code table} under {@code name}, sharing its buffers; the caller keeps the root
-     * and may close it at once. The buffers stay counted by the root's allocator until the name is replaced
-     * or deleted and no stream sends them.
+     * Publishes the rows of {@code table} under {@code name}; the caller keeps the root and may close it at
+     * once. The server shares the table's buffers when they come from the same root allocator as the server's
+     * (the buffers then stay allocated until the name is replaced or deleted and no stream sends them), and
+     * copies them once otherwise (Arrow moves buffers only within one root allocator).
      */
     public void publishTable(String name, VectorSchemaRoot table) {
         Objects.requireNonNull(table, "table must not be null");
-        store.put(Publications.table(TensorNames.check(name), table));
+        store.put(Publications.table(TensorNames.check(name), table, allocator));
         log.event("published " + name + " (table of " + table.getRowCount() + " rows)");
     }
 
@@ -204,6 +228,7 @@ public final class TensorFlightServer implements AutoCloseable {
         try {
             server.close();
             producer.awaitCalls(10_000);
+            executor.shutdown();
             store.close();
             // Messages of cancelled calls may still be in Netty's hands for a moment after the server stops.
             long deadline = System.nanoTime() + 5_000_000_000L;
@@ -214,6 +239,8 @@ public final class TensorFlightServer implements AutoCloseable {
             log.event("stopped");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            executor.shutdown();
+            store.close();
             allocator.close();
         } finally {
             terminated.countDown();

@@ -34,8 +34,8 @@ final class TensorNames {
             boolean allowed = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.'
                     || c == '_' || c == '-' || c == '/';
             if (!allowed) {
-                throw new InvalidTensorNameException("the tensor name \"" + printable(name) + "\" has the character "
-                        + printable(String.valueOf(c)) + " at " + i + "; names take ASCII letters, digits, '.', '_', "
+                throw new InvalidTensorNameException("the tensor name \"" + printable(name) + "\" has the character '"
+                        + printable(String.valueOf(c)) + "' at " + i + "; names take ASCII letters, digits, '.', '_', "
                         + "'-' and '/' (for example \"run-1/embeddings\")");
             }
         }
