@@ -1,7 +1,7 @@
 package org.tensorbridge.flight;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,14 +78,21 @@ public final class TensorFlightClient implements AutoCloseable {
         this.putBatchBytes = builder.putBatchBytes;
         FlightClient.Builder flightBuilder = FlightClient.builder(allocator, builder.location);
         if (builder.trustedCertificates != null) {
-            try (InputStream certificates = Files.newInputStream(builder.trustedCertificates)) {
-                flightBuilder.trustedCertificates(certificates);
+            try {
+                // Flight reads the stream when the client is built.
+                flightBuilder.trustedCertificates(new ByteArrayInputStream(Files.readAllBytes(
+                        builder.trustedCertificates)));
             } catch (IOException e) {
                 throw new FlightSettingException("the trusted certificates " + builder.trustedCertificates
                         + " cannot be read: " + e.getMessage() + "; give the server's PEM certificate", e);
             }
         }
-        this.flight = flightBuilder.build();
+        try {
+            this.flight = flightBuilder.build();
+        } catch (IllegalArgumentException e) {
+            throw new FlightSettingException("the client cannot connect to " + builder.location.getUri() + ": "
+                    + e.getMessage() + "; check the location and that the trusted certificates are PEM", e);
+        }
         CallOption given = null;
         try {
             if (builder.token != null) {

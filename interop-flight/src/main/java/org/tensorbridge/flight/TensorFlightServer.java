@@ -1,7 +1,6 @@
 package org.tensorbridge.flight;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -107,10 +106,8 @@ public final class TensorFlightServer implements AutoCloseable {
         FlightServer started = null;
         try {
             if (tls) {
-                try (InputStream chain = Files.newInputStream(builder.certificateChain);
-                        InputStream key = Files.newInputStream(builder.privateKey)) {
-                    flight.useTls(chain, key);
-                }
+                // Flight reads the files when the server is built.
+                flight.useTls(builder.certificateChain.toFile(), builder.privateKey.toFile());
             }
             started = flight.build().start();
         } catch (IOException | RuntimeException e) {
