@@ -35,7 +35,10 @@ final class BatchStreamer {
         this.stallMillis = stallMillis;
     }
 
-    /** Streams {@code entry} to {@code listener}; returns how it ended. */
+    /**
+     * Streams {@code entry} to {@code listener}; returns how it ended. The caller completes the stream after
+     * {@code COMPLETED}; a timed-out stream has been ended with its error here.
+     */
     Outcome stream(Published entry, long batchBytes, ServerStreamListener listener) {
         BackpressureStrategy backpressure = new BackpressureStrategy.CallbackBackpressureStrategy();
         backpressure.register(listener);
@@ -73,7 +76,6 @@ final class BatchStreamer {
                     sent++;
                 }
             }
-            listener.completed();
             return Outcome.COMPLETED;
         }
     }

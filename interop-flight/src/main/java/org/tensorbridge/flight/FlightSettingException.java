@@ -3,7 +3,7 @@ package org.tensorbridge.flight;
 import org.tensorbridge.TensorBridgeException;
 
 /**
- * A setting of {@link TensorFlightServer.Builder} or {@link TensorFlightClient.Builder} that cannot work: a
+ * A setting of {@link TensorFlightServerBuilder} or {@link TensorFlightClient.Builder} that cannot work: a
  * limit that is not positive, a certificate or key file that is missing or unreadable, basic authentication
  * without a password. The message names the setting and a value that works. Nothing was started.
  * Immutable.

@@ -1,10 +1,13 @@
 package org.tensorbridge.flight;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.OutOfMemoryException;
@@ -12,13 +15,16 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.tensorbridge.Backend;
+import org.tensorbridge.CapacityException;
 import org.tensorbridge.CopyPolicy;
 import org.tensorbridge.DType;
 import org.tensorbridge.SparseTensor;
 import org.tensorbridge.TensorBridgeException;
+import org.tensorbridge.arrow.ArrowLayoutException;
 import org.tensorbridge.arrow.FixedShapeTensorVector;
 import org.tensorbridge.arrow.MalformedIpcException;
 import org.tensorbridge.arrow.SparseImport;
@@ -61,9 +67,24 @@ final class PutReceiver {
      *     past a limit; or the stream's own failure (the client cancelled)
      */
     Published receive(String name, FlightStream stream) {
+        return receive(name, new BatchSource() {
+            @Override
+            public VectorSchemaRoot root() {
+                return stream.getRoot();
+            }
+
+            @Override
+            public boolean next() {
+                return stream.next();
+            }
+        });
+    }
+
+    /** {@link #receive(String, FlightStream)} for batches from anywhere (an IPC file being published, say). */
+    Published receive(String name, BatchSource source) {
         VectorSchemaRoot root;
         try {
-            root = stream.getRoot();
+            root = source.root();
         } catch (FlightRuntimeException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -76,7 +97,7 @@ final class PutReceiver {
         try {
             long bytes = 0;
             long rows = 0;
-            while (next(stream, batches.size())) {
+            while (next(source, batches.size())) {
                 check(root, kind, batches.size());
                 ArrowRecordBatch batch = new VectorUnloader(root).getRecordBatch();
                 batches.add(batch);
@@ -114,9 +135,9 @@ final class PutReceiver {
     }
 
     /** The stream's next batch; a batch Arrow could not even load is malformed. */
-    private static boolean next(FlightStream stream, int received) {
+    private static boolean next(BatchSource source, int received) {
         try {
-            return stream.next();
+            return source.next();
         } catch (FlightRuntimeException e) {
             throw e;
         } catch (OutOfMemoryException e) {
@@ -201,6 +222,56 @@ final class PutReceiver {
         }
         try (VectorSchemaRoot joined = BatchJoin.join(schema, batches, allocator)) {
             return new VectorUnloader(joined).getRecordBatch();
+        }
+    }
+
+    /**
+     * {@link #receive(String, BatchSource)} for a publication in this process: a refusal is an exception of the
+     * project instead of a Flight status.
+     *
+     * @throws ArrowLayoutException for what a put would refuse as {@code INVALID_ARGUMENT}
+     * @throws CapacityException for what a put would refuse as {@code RESOURCE_EXHAUSTED}
+     */
+    Published publish(String name, BatchSource source) {
+        try {
+            return receive(name, source);
+        } catch (FlightRuntimeException e) {
+            if (e.status().code() == FlightStatusCode.RESOURCE_EXHAUSTED) {
+                throw new CapacityException(e.status().description());
+            }
+            throw new ArrowLayoutException(name + ": " + e.status().description(), e);
+        }
+    }
+
+    /** Record batches one after the other in one root, as a {@code FlightStream} or an {@code ArrowReader} gives them. */
+    interface BatchSource {
+        /** The root each batch is loaded into; waits for the schema. */
+        VectorSchemaRoot root();
+
+        /** Loads the next batch into the root; {@code false} at the end. */
+        boolean next();
+
+        /** The batches of {@code reader}; its {@code IOException}s are thrown unchecked. */
+        static BatchSource of(ArrowReader reader) {
+            return new BatchSource() {
+                @Override
+                public VectorSchemaRoot root() {
+                    try {
+                        return reader.getVectorSchemaRoot();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+
+                @Override
+                public boolean next() {
+                    try {
+                        return reader.loadNextBatch();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            };
         }
     }
 

@@ -93,8 +93,10 @@ final class TensorFlightProducer extends NoOpFlightProducer {
             subject(context, name);
             long batchBytes = batchBytes(context);
             Published entry = found(name);
+            // The call's middleware is found through gRPC's context, which the streaming thread does not have.
+            RequestLog.Call call = context.getMiddleware(RequestLog.KEY);
             try {
-                streams.execute(() -> stream(context, name, entry, batchBytes, listener));
+                streams.execute(() -> stream(call, name, entry, batchBytes, listener));
             } catch (RuntimeException | Error e) {
                 entry.release();
                 calls.arriveAndDeregister();
@@ -108,13 +110,19 @@ final class TensorFlightProducer extends NoOpFlightProducer {
         }
     }
 
-    private void stream(CallContext context, String name, Published entry, long batchBytes,
+    private void stream(RequestLog.Call call, String name, Published entry, long batchBytes,
             ServerStreamListener listener) {
         BatchStreamer streamer = new BatchStreamer(settings.allocator(), settings.stallMillis());
         try {
             BatchStreamer.Outcome outcome = streamer.stream(entry, batchBytes, listener);
-            subject(context, name + ", " + streamer.batchesSent() + " batches, " + entry.info().bytes() + " bytes");
-            if (outcome == BatchStreamer.Outcome.CANCELLED) {
+            long sent = streamer.batchesSent();
+            if (call != null) {
+                call.subject(name + ", " + sent + (sent == 1 ? " batch, " : " batches, ") + entry.info().bytes()
+                        + " bytes");
+            }
+            if (outcome == BatchStreamer.Outcome.COMPLETED) {
+                listener.completed();
+            } else if (outcome == BatchStreamer.Outcome.CANCELLED) {
                 // A call the client cancelled is never closed by the server, so the request log has no line for it.
                 log.event("DoGet " + name + " -> CANCELLED by the client after " + streamer.batchesSent() + " batches");
             }

@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -19,6 +18,7 @@ import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
 import org.tensorbridge.Backend;
 import org.tensorbridge.Backends;
 import org.tensorbridge.SparseTensor;
@@ -36,18 +36,19 @@ import org.tensorbridge.arrow.FixedShapeTensorType;
  *   <li>{@code ListFlights} and {@code GetFlightInfo} describe each name: a path descriptor of one element,
  *       the name, and the schema whose metadata holds the dtype, shape, dimension names and byte size
  *       ({@link FlightTensorInfo}); one endpoint, on this server, whose ticket is the name's UTF-8 bytes.</li>
- *   <li>{@code DoGet} streams a name in batches of at most {@link Builder#batchBytes} bytes of data, or what
- *       the client asks for in the call header {@code x-tensorbridge-batch-bytes} up to
- *       {@link Builder#maxMessageBytes} (at least one row each). Batches are slices of the published buffers,
- *       sent without a copy; a slow client is waited for, a gone one stops the stream.</li>
+ *   <li>{@code DoGet} streams a name in batches of at most {@link TensorFlightServerBuilder#batchBytes} bytes
+ *       of data, or what the client asks for in the call header {@code x-tensorbridge-batch-bytes} up to
+ *       {@link TensorFlightServerBuilder#maxMessageBytes} (at least one row each). Batches are slices of the
+ *       published buffers, sent without a copy; a slow client is waited for, a gone one stops the stream.</li>
  *   <li>{@code DoPut} (a path descriptor naming the target) stores what the client sends: checked batch by
  *       batch and published when the client completes the stream, replacing what was there in one step, so
  *       a partly received tensor is never visible, and a failed or cancelled put leaves the old one.</li>
  *   <li>{@code DoAction("delete")} with the name as the body removes it.</li>
  * </ul>
- * Refusals are Flight statuses with a description that names the fix: {@code UNAUTHENTICATED}, {@code
- * NOT_FOUND}, {@code INVALID_ARGUMENT} (a malformed name or batch), {@code RESOURCE_EXHAUSTED} (a message over
- * {@link Builder#maxMessageBytes}, a put over {@link Builder#maxTensorBytes}, no memory left).
+ * Refusals are Flight statuses with a description that names the fix: {@code UNAUTHENTICATED},
+ * {@code NOT_FOUND}, {@code INVALID_ARGUMENT} (a malformed name or batch), {@code RESOURCE_EXHAUSTED} (a
+ * message over {@link TensorFlightServerBuilder#maxMessageBytes}, a put over
+ * {@link TensorFlightServerBuilder#maxTensorBytes}, no memory left).
  *
  * <h2>Sharing and lifetime</h2>
  * {@link #publish(String, Tensor)} shares host memory: the tensor's memory is lent to Arrow
@@ -67,27 +68,24 @@ public final class TensorFlightServer implements AutoCloseable {
     private final Location location;
     private final RequestLog log;
     private final ExecutorService executor;
+    private final ServerSettings settings;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
-    private TensorFlightServer(Builder builder) throws IOException {
+    TensorFlightServer(TensorFlightServerBuilder builder) throws IOException {
         FixedShapeTensorType.ensureRegistered();
         this.allocator = builder.allocator.newChildAllocator("tensorbridge-flight-server", 0, builder.memoryLimit);
         this.log = new RequestLog(builder.requestLog);
-        ServerSettings settings = new ServerSettings(allocator, builder.batchBytes, builder.maxMessageBytes,
+        this.settings = new ServerSettings(allocator, builder.batchBytes, builder.maxMessageBytes,
                 builder.maxTensorBytes, builder.stallTimeout.toMillis(), builder.checkBackend);
         // gRPC's callbacks, the puts and the streams run here. Flight shuts down an executor it made itself as
         // soon as the server begins to stop, and gRPC then cannot tell a put in progress that its call was
         // cancelled (the put would wait for ever); this one is shut down after the last call has ended.
-        this.executor = Executors.newCachedThreadPool(new ThreadFactory() {
-            private final AtomicInteger count = new AtomicInteger();
-
-            @Override
-            public Thread newThread(Runnable task) {
-                Thread thread = new Thread(task, "tensorbridge-flight-" + count.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            }
+        AtomicInteger threads = new AtomicInteger();
+        this.executor = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "tensorbridge-flight-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
         });
         this.producer = new TensorFlightProducer(store, settings, log, executor);
         boolean tls = builder.certificateChain != null;
@@ -121,8 +119,8 @@ public final class TensorFlightServer implements AutoCloseable {
     }
 
     /** A builder of a server whose memory is a child of {@code allocator}. */
-    public static Builder builder(BufferAllocator allocator) {
-        return new Builder(allocator);
+    public static TensorFlightServerBuilder builder(BufferAllocator allocator) {
+        return new TensorFlightServerBuilder(allocator);
     }
 
     /** Where clients reach the server: {@code grpc+tcp://host:port} or {@code grpc+tls://host:port}. */
@@ -155,15 +153,17 @@ public final class TensorFlightServer implements AutoCloseable {
      */
     public void publish(String name, Tensor tensor, List<String> dimNames) {
         Objects.requireNonNull(tensor, "tensor must not be null");
-        store.put(Publications.dense(TensorNames.check(name), tensor, dimNames, allocator));
-        log.event("published " + name + " (" + tensor.dtype().displayName() + tensor.shape() + ")");
+        Published entry = Publications.dense(TensorNames.check(name), tensor, dimNames, allocator);
+        log.event("published " + entry.info());
+        store.put(entry);
     }
 
     /** Publishes a sparse tensor under {@code name} in interop-arrow's COO layout, its arrays shared. */
     public void publish(String name, SparseTensor tensor) {
         Objects.requireNonNull(tensor, "tensor must not be null");
-        store.put(Publications.sparse(TensorNames.check(name), tensor, allocator));
-        log.event("published " + name + " (sparse " + tensor.dtype().displayName() + tensor.denseShape() + ")");
+        Published entry = Publications.sparse(TensorNames.check(name), tensor, allocator);
+        log.event("published " + entry.info());
+        store.put(entry);
     }
 
     /**
@@ -174,8 +174,28 @@ public final class TensorFlightServer implements AutoCloseable {
      */
     public void publishTable(String name, VectorSchemaRoot table) {
         Objects.requireNonNull(table, "table must not be null");
-        store.put(Publications.table(TensorNames.check(name), table, allocator));
-        log.event("published " + name + " (table of " + table.getRowCount() + " rows)");
+        Published entry = Publications.table(TensorNames.check(name), table, allocator);
+        log.event("published " + entry.info());
+        store.put(entry);
+    }
+
+    /**
+     * Publishes the record batches {@code reader} gives (an Arrow IPC file or stream opened with
+     * {@code TensorIpc}, say) under {@code name}, as a {@code DoPut} of them would: one
+     * {@code arrow.fixed_shape_tensor} column is a dense tensor, interop-arrow's sparse layout a sparse tensor,
+     * anything else a table; each batch is checked as a put's are, and a dense or sparse tensor of several
+     * batches is joined into one. The entry keeps the reader's buffers (read it with an allocator of the same
+     * root allocator as the server's); the caller closes the reader.
+     *
+     * @throws org.tensorbridge.arrow.ArrowLayoutException if a batch is malformed, or a tensor column has nulls
+     * @throws org.tensorbridge.CapacityException if the server's allocator has no room for it
+     */
+    public void publishArrow(String name, ArrowReader reader) {
+        Objects.requireNonNull(reader, "reader must not be null");
+        Published entry = new PutReceiver(allocator, Long.MAX_VALUE, settings::checkBackend)
+                .publish(TensorNames.check(name), PutReceiver.BatchSource.of(reader));
+        log.event("published " + entry.info());
+        store.put(entry);
     }
 
     /** Removes {@code name}; {@code false} if nothing was published under it. Streams in progress finish. */
@@ -247,153 +267,5 @@ public final class TensorFlightServer implements AutoCloseable {
     @Override
     public String toString() {
         return "TensorFlightServer[" + location.getUri() + ", " + store.names().size() + " names]";
-    }
-
-    /**
-     * Settings of a {@link TensorFlightServer}; {@link #start()} starts it. Defaults: {@code localhost}, a port
-     * the system chooses, no authentication, no TLS, batches of 8 MiB, messages of at most 256 MiB, puts of at
-     * most 1 GiB, no memory limit beyond the parent allocator's, clients dropped after 60 s without reading,
-     * no request log, and sparse puts checked with {@link Backends#get()}. Not thread-safe.
-     */
-    public static final class Builder {
-        private final BufferAllocator allocator;
-        private String host = "localhost";
-        private int port;
-        private String token;
-        private String user;
-        private String password;
-        private Path certificateChain;
-        private Path privateKey;
-        private long batchBytes = 8L << 20;
-        private int maxMessageBytes = 256 << 20;
-        private long maxTensorBytes = 1L << 30;
-        private long memoryLimit = Long.MAX_VALUE;
-        private Duration stallTimeout = Duration.ofSeconds(60);
-        private Consumer<String> requestLog = line -> { };
-        private java.util.function.Supplier<Backend> checkBackend = Backends::get;
-
-        private Builder(BufferAllocator allocator) {
-            this.allocator = Objects.requireNonNull(allocator, "allocator must not be null");
-        }
-
-        /** The address to listen on: {@code localhost} (default), {@code 0.0.0.0} for every interface. */
-        public Builder host(String host) {
-            this.host = Objects.requireNonNull(host, "host must not be null");
-            return this;
-        }
-
-        /** The port to listen on; 0 (default) lets the system choose ({@link TensorFlightServer#port()}). */
-        public Builder port(int port) {
-            if (port < 0 || port > 65535) {
-                throw new FlightSettingException("port is " + port + "; give 0 to 65535 (0: any free port)");
-            }
-            this.port = port;
-            return this;
-        }
-
-        /** Requires the header {@code authorization: Bearer <token>} on every call. */
-        public Builder bearerToken(String token) {
-            if (token == null || token.isEmpty()) {
-                throw new FlightSettingException("the bearer token is empty; give a secret of some length");
-            }
-            this.token = token;
-            return this;
-        }
-
-        /** Accepts HTTP basic authentication with this user and password (answered with a bearer token). */
-        public Builder basicAuth(String user, String password) {
-            if (user == null || user.isEmpty() || password == null || password.isEmpty()) {
-                throw new FlightSettingException("basic authentication needs a user and a password, both non-empty");
-            }
-            this.user = user;
-            this.password = password;
-            return this;
-        }
-
-        /** Serves TLS with this PEM certificate chain and PEM (PKCS #8) private key. */
-        public Builder tls(Path certificateChain, Path privateKey) {
-            for (Path file : new Path[] {certificateChain, privateKey}) {
-                if (file == null || !Files.isReadable(file)) {
-                    throw new FlightSettingException("TLS file " + file + " is missing or unreadable; give a PEM "
-                            + "certificate chain and a PEM private key (openssl req -x509 -newkey rsa:2048 -nodes "
-                            + "-keyout key.pem -out cert.pem -subj /CN=localhost)");
-                }
-            }
-            this.certificateChain = certificateChain;
-            this.privateKey = privateKey;
-            return this;
-        }
-
-        /** Data bytes per {@code DoGet} batch when the client does not ask (default 8 MiB). */
-        public Builder batchBytes(long bytes) {
-            this.batchBytes = positive("batchBytes", bytes);
-            return this;
-        }
-
-        /** The largest message a client may send, and the largest batch it may ask for (default 256 MiB). */
-        public Builder maxMessageBytes(int bytes) {
-            this.maxMessageBytes = (int) positive("maxMessageBytes", bytes);
-            return this;
-        }
-
-        /** The most bytes one {@code DoPut} may bring (default 1 GiB). */
-        public Builder maxTensorBytes(long bytes) {
-            this.maxTensorBytes = positive("maxTensorBytes", bytes);
-            return this;
-        }
-
-        /** The most memory the server's allocator may hold (default: the parent's limit). */
-        public Builder memoryLimit(long bytes) {
-            this.memoryLimit = positive("memoryLimit", bytes);
-            return this;
-        }
-
-        /** How long a {@code DoGet} waits for a client that reads nothing before dropping it (default 60 s). */
-        public Builder stallTimeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new FlightSettingException("stallTimeout is " + timeout + "; give a positive duration");
-            }
-            this.stallTimeout = timeout;
-            return this;
-        }
-
-        /** Receives one line per call and per server event; called from many threads. */
-        public Builder requestLog(Consumer<String> sink) {
-            this.requestLog = Objects.requireNonNull(sink, "sink must not be null");
-            return this;
-        }
-
-        /** The backend that checks received sparse tensors (indices inside the shape; default {@link Backends#get()}). */
-        public Builder checkBackend(Backend backend) {
-            Objects.requireNonNull(backend, "backend must not be null");
-            this.checkBackend = () -> backend;
-            return this;
-        }
-
-        /**
-         * Starts the server.
-         *
-         * @throws FlightSettingException if the port cannot be bound, or the TLS files are not a PEM
-         *     certificate chain and key
-         */
-        public TensorFlightServer start() {
-            try {
-                return new TensorFlightServer(this);
-            } catch (IOException | IllegalArgumentException e) {
-                if (e instanceof FlightSettingException setting) {
-                    throw setting;
-                }
-                throw new FlightSettingException("the Flight server could not start on " + host + ":" + port + ": "
-                        + e.getMessage() + "; choose another port (or 0 for any), or check that the TLS files are a "
-                        + "PEM certificate chain and its PEM private key", e);
-            }
-        }
-
-        private static long positive(String setting, long bytes) {
-            if (bytes <= 0) {
-                throw new FlightSettingException(setting + " is " + bytes + "; give a positive number of bytes");
-            }
-            return bytes;
-        }
     }
 }

@@ -35,8 +35,8 @@ final class FlightPeers implements BeforeEachCallback, AfterEachCallback {
     }
 
     /** A started server on localhost, any port, with {@code settings} applied. */
-    TensorFlightServer server(Consumer<TensorFlightServer.Builder> settings) {
-        TensorFlightServer.Builder builder = TensorFlightServer.builder(serverMemory).requestLog(log::add);
+    TensorFlightServer server(Consumer<TensorFlightServerBuilder> settings) {
+        TensorFlightServerBuilder builder = TensorFlightServer.builder(serverMemory).requestLog(log::add);
         settings.accept(builder);
         TensorFlightServer server = builder.start();
         servers.add(server);
