@@ -236,6 +236,9 @@ public final class BenchmarksReport {
             - Arrow (P6): interop-arrow on Arrow Java, one `RootAllocator` per trial closed after it (it throws on \
             a leak); every exported column, imported tensor and filled vector is closed inside the call. The fork \
             runs with `--add-opens=java.base/java.nio=ALL-UNNAMED`, which Arrow needs on Java 17.
+            - Arrow Flight (P9): interop-flight's `TensorFlightServer` and `TensorFlightClient` over loopback in \
+            the fork's own JVM, against Arrow Flight Java's `FlightServer` with a `NoOpFlightProducer` sending one \
+            `Float4Vector` and a `FlightClient` reading it; every JMH thread has its own clients and allocator.
             - NumPy and SciPy: `bench/numpy_peers.py`, run by the same command before JMH, with `timeit`; its \
             figures are listed above, put beside P1 and P4 as context and used as P7's baseline (SciPy CSR @ dense).
             """;
