@@ -83,7 +83,7 @@ public class P9FlightTransfer {
             rawColumn.set(i, 1.5f);
         }
         rawColumn.setValueCount(floats);
-        rawServer = FlightServer.builder(serverMemory, Location.forGrpcInsecure("localhost", 0), new NoOpFlightProducer() {
+        NoOpFlightProducer oneColumn = new NoOpFlightProducer() {
             @Override
             public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
                 try (VectorSchemaRoot root = new VectorSchemaRoot(List.<FieldVector>of(rawColumn))) {
@@ -92,7 +92,9 @@ public class P9FlightTransfer {
                     listener.completed();
                 }
             }
-        }).build().start();
+        };
+        rawServer = FlightServer.builder(serverMemory, Location.forGrpcInsecure("localhost", 0), oneColumn).build()
+                .start();
     }
 
     @TearDown(Level.Trial)

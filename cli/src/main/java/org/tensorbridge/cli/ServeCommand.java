@@ -122,7 +122,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (maxMessageBytes != null) {
             if (maxMessageBytes > Integer.MAX_VALUE) {
-                throw new ParameterException(spec.commandLine(), "--max-message-bytes is at most 2GiB - 1 (gRPC's limit)");
+                throw new ParameterException(spec.commandLine(), "--max-message-bytes is at most 2GiB - 1 (gRPC's "
+                        + "limit)");
             }
             builder.maxMessageBytes(maxMessageBytes.intValue());
         }

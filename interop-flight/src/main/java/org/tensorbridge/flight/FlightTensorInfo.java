@@ -170,7 +170,10 @@ public final class FlightTensorInfo {
         return schema;
     }
 
-    /** The schema metadata that describes a tensor or table, for the server to write; {@code dtype} and {@code shape} may be null. */
+    /**
+     * The schema metadata that describes a tensor or table, for the server to write; {@code dtype} and
+     * {@code shape} may be null.
+     */
     static Map<String, String> metadata(TensorKind kind, DType dtype, Shape shape, List<String> dimNames,
             long bytes) {
         Map<String, String> metadata = new java.util.LinkedHashMap<>();

@@ -126,7 +126,8 @@ final class IncomingMessageChecks implements ServerInterceptor {
     }
 
     /** Checks each message before it reaches Flight; refuses the call on the first bad one. */
-    private static final class Checked<Q, R> extends ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
+    private static final class Checked<Q, R>
+            extends ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
         private final OnceClosingCall<Q, R> call;
         private int index;
         private boolean refused;

@@ -20,7 +20,8 @@ import org.tensorbridge.arrow.SparseExport;
 /**
  * Tensors and tables of this process made into {@link Published} entries without a copy: a dense tensor
  * through {@link ArrowExport} (its host memory lent to Arrow), a sparse tensor through
- * {@link SparseExport}, a table by taking references to its buffers (or a copy, across root allocators). Stateless and thread-safe.
+ * {@link SparseExport}, a table by taking references to its buffers (or a copy, across root allocators).
+ * Stateless and thread-safe.
  */
 final class Publications {
     private Publications() {

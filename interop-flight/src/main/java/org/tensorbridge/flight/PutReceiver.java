@@ -243,7 +243,7 @@ final class PutReceiver {
         }
     }
 
-    /** Record batches one after the other in one root, as a {@code FlightStream} or an {@code ArrowReader} gives them. */
+    /** Record batches one after the other in one root, as a {@code FlightStream} or an {@code ArrowReader} give them. */
     interface BatchSource {
         /** The root each batch is loaded into; waits for the schema. */
         VectorSchemaRoot root();

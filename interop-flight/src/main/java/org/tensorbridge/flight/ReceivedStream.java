@@ -108,7 +108,7 @@ final class ReceivedStream implements AutoCloseable {
                     + "of them takes a copy; use CopyPolicy.IF_NEEDED, or have the server send it in one batch (it "
                     + "caps a batch at its maxMessageBytes, tensorbridge serve --max-message-bytes)");
         }
-        try (VectorSchemaRoot root = batches.size() == 1 ? loaded(batches.get(0)) : BatchJoin.join(schema, batches, allocator)) {
+        try (VectorSchemaRoot root = oneRoot()) {
             FixedShapeTensorVector column = (FixedShapeTensorVector) root.getVector(0);
             Tensor tensor = ArrowImport.toTensor(column, backend, policy);
             boolean shared = batches.size() == 1 && isOver(tensor, column);
@@ -123,9 +123,14 @@ final class ReceivedStream implements AutoCloseable {
             throw new CopyRequiredException(name + " arrived in " + batches.size() + " batches, and one sparse tensor "
                     + "of them takes a copy; use CopyPolicy.IF_NEEDED");
         }
-        try (VectorSchemaRoot root = batches.size() == 1 ? loaded(batches.get(0)) : BatchJoin.join(schema, batches, allocator)) {
+        try (VectorSchemaRoot root = oneRoot()) {
             return SparseImport.toSparseTensor(root, backend, policy);
         }
+    }
+
+    /** The one batch over the received buffers, or the batches joined into one root (a copy). */
+    private VectorSchemaRoot oneRoot() {
+        return batches.size() == 1 ? loaded(batches.get(0)) : BatchJoin.join(schema, batches, allocator);
     }
 
     /** One root per batch, over the received buffers; the caller closes each. */

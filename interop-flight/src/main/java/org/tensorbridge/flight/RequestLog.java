@@ -63,10 +63,12 @@ final class RequestLog implements FlightServerMiddleware.Factory<RequestLog.Call
         public void onCallCompleted(CallStatus status) {
             String peer = context.get(Auth2Constants.PEER_IDENTITY_KEY);
             double millis = (System.nanoTime() - started) / 1e6;
-            String outcome = status.code().name()
-                    + (status.description() == null || status.description().isEmpty() ? "" : ": " + status.description());
+            String description = status.description();
+            String outcome = status.code().name() + (description == null || description.isEmpty() ? "" : ": "
+                    + description);
             event(method(info) + (subject.isEmpty() ? "" : " " + subject) + " -> " + outcome + " ("
-                    + (peer == null || peer.isEmpty() ? "" : peer + ", ") + String.format(Locale.ROOT, "%.1f ms)", millis));
+                    + (peer == null || peer.isEmpty() ? "" : peer + ", ")
+                    + String.format(Locale.ROOT, "%.1f ms)", millis));
         }
 
         @Override

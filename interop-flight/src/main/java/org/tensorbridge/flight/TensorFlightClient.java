@@ -98,10 +98,11 @@ public final class TensorFlightClient implements AutoCloseable {
             if (builder.token != null) {
                 given = new CredentialCallOption(new BearerCredentialWriter(builder.token));
             } else if (builder.user != null) {
-                given = call("authenticate as " + builder.user, () -> flight.authenticateBasicToken(builder.user,
-                        builder.password)).orElseThrow(() -> new FlightCallException("authenticate as " + builder.user,
-                                CallStatus.UNAUTHENTICATED.withDescription("the server answered basic authentication "
-                                        + "without a bearer token; is it a tensorbridge server?").toRuntimeException()));
+                String call = "authenticate as " + builder.user;
+                given = call(call, () -> flight.authenticateBasicToken(builder.user, builder.password))
+                        .orElseThrow(() -> new FlightCallException(call, CallStatus.UNAUTHENTICATED.withDescription(
+                                "the server answered basic authentication without a bearer token; is it a "
+                                + "tensorbridge server?").toRuntimeException()));
             }
         } catch (RuntimeException e) {
             closeQuietly(flight, e);
@@ -151,7 +152,9 @@ public final class TensorFlightClient implements AutoCloseable {
         FlightTensorInfo info = FlightTensorInfo.of(flightInfo);
         requireKind(info, TensorKind.DENSE, "getSparse or getTable");
         try (ReceivedStream received = receive("get " + name, flightInfo)) {
-            requireKind(FlightTensorInfo.of(name, received.schema(), -1, -1), TensorKind.DENSE, "getSparse or getTable");
+            // The stream's own schema decides, whatever a foreign server's FlightInfo said.
+            requireKind(FlightTensorInfo.of(name, received.schema(), -1, -1), TensorKind.DENSE,
+                    "getSparse or getTable");
             return received.dense(info, backend, policy);
         }
     }

@@ -13,7 +13,7 @@ public enum TensorKind {
      * (shape {@code [rows] + } the column's row shape).
      */
     DENSE,
-    /** A sparse tensor in interop-arrow's COO record-batch layout ({@link org.tensorbridge.arrow.SparseBatchSchema}). */
+    /** A sparse tensor in interop-arrow's COO layout ({@link org.tensorbridge.arrow.SparseBatchSchema}). */
     SPARSE,
     /** Any other record batches: a table whose columns may include tensor columns. */
     TABLE;
