@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The short benchmark suite of issue 8 (every row: P1, P2, P4, P4b, P6, P7 on the CPU backend, P3 and P5 on the
-# GPU backend where there is an OpenCL device, P8 on the TensorFlow backend), and BENCHMARKS.md from it.
+# GPU backend where there is an OpenCL device, P8 on the TensorFlow backend, P9 on Arrow Flight over loopback),
+# and BENCHMARKS.md from it.
 #
 #   bench/run-short-suite.sh                  build what the bench needs (./mvnw -pl bench -am), run, write BENCHMARKS.md
 #   bench/run-short-suite.sh --no-also-make   build the bench module only, against the tensorbridge jars in ~/.m2
@@ -55,9 +56,9 @@ else
 fi
 
 echo "== OpenCL device for P3 and P5 (org.tensorbridge.bench.OpenClProbe)"
-classes='P1SharedConversion|P2CopyConversion|P4EagerArithmetic|P4bGraphSession|P6ArrowInterop|P7SparseMatmul|P8aTensorflowEager|P8bTensorflowShare|P8cTensorflowSession'
+classes='P1SharedConversion|P2CopyConversion|P4EagerArithmetic|P4bGraphSession|P6ArrowInterop|P7SparseMatmul|P8aTensorflowEager|P8bTensorflowShare|P8cTensorflowSession|P9FlightTransfer'
 if opencl=$(java -cp bench/target/benchmarks.jar org.tensorbridge.bench.OpenClProbe 2>/dev/null); then
-  classes="P1SharedConversion|P2CopyConversion|P3GpuDeviceToHost|P4EagerArithmetic|P4bGraphSession|P5GpuFusedGraph|P6ArrowInterop|P7SparseMatmul|P8aTensorflowEager|P8bTensorflowShare|P8cTensorflowSession"
+  classes="P1SharedConversion|P2CopyConversion|P3GpuDeviceToHost|P4EagerArithmetic|P4bGraphSession|P5GpuFusedGraph|P6ArrowInterop|P7SparseMatmul|P8aTensorflowEager|P8bTensorflowShare|P8cTensorflowSession|P9FlightTransfer"
 else
   opencl=${opencl:-"none: the OpenCL probe failed"}
 fi

@@ -3,10 +3,10 @@ package org.tensorbridge.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code tensorbridge} command: {@code conformance}, {@code backends} and {@code demo}. */
+/** The {@code tensorbridge} command: {@code conformance}, {@code backends}, {@code demo} and {@code serve}. */
 @Command(name = "tensorbridge", mixinStandardHelpOptions = true, version = "tensorbridge 0.1.0",
         description = "Tensors to host arrays on the JVM, with a written contract for sharing versus copying.",
-        subcommands = {ConformanceCommand.class, BackendsCommand.class, DemoCommand.class,
+        subcommands = {ConformanceCommand.class, BackendsCommand.class, DemoCommand.class, ServeCommand.class,
             CommandLine.HelpCommand.class})
 public final class TensorbridgeCommand implements Runnable {
     @CommandLine.Spec

@@ -108,4 +108,24 @@ public final class TensorIpc {
         FixedShapeTensorType.ensureRegistered();
         return new CheckedStreamReader(in, allocator);
     }
+
+    /**
+     * Checks a batch that arrived some other way (Arrow Flight, say) as the readers opened here check each
+     * batch they load: Arrow's own buffer and data validation ({@code ValueVectorUtility.validateFull}),
+     * with the gaps of Arrow Java 19 filled (it throws for every {@code FixedSizeList} column with a row,
+     * tensor columns among them, and does not know list views). Reads the buffers; changes nothing.
+     *
+     * @throws MalformedIpcException naming the inconsistent column and what is wrong with it
+     */
+    public static void validate(VectorSchemaRoot root) throws MalformedIpcException {
+        Objects.requireNonNull(root, "root must not be null");
+        for (org.apache.arrow.vector.FieldVector column : root.getFieldVectors()) {
+            try {
+                ArrowValidation.validate(column);
+            } catch (RuntimeException e) {
+                throw new MalformedIpcException("the batch has an inconsistent column " + column.getName() + " ("
+                        + column.getField().getType() + "): " + e.getMessage(), e);
+            }
+        }
+    }
 }

@@ -244,6 +244,9 @@ public final class BenchmarksReport {
             baselines are TensorFlow Java 1.1.0 in the same run: eager `math.add`/`math.mul` on `EagerSession` \
             constants (results freed as for P4), `asRawTensor().data().asFloats()` (TensorFlow Java's typed view of a \
             tensor's memory), and `Session.runner()` on the same small graph as P4b.
+            - Arrow Flight (P9): interop-flight's `TensorFlightServer` and `TensorFlightClient` over loopback in \
+            the fork's own JVM, against Arrow Flight Java's `FlightServer` with a `NoOpFlightProducer` sending one \
+            `Float4Vector` and a `FlightClient` reading it; every JMH thread has its own clients and allocator.
             - NumPy and SciPy: `bench/numpy_peers.py`, run by the same command before JMH, with `timeit`; its \
             figures are listed above, put beside P1 and P4 as context and used as P7's baseline (SciPy CSR @ dense).
             """;

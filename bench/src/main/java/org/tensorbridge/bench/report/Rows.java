@@ -19,6 +19,6 @@ public final class Rows {
      */
     public static List<Row> all(OpenClRow openCl) {
         return List.of(new P1Row(), new P2Row(), new P3Row(openCl), new P4Row(), new P4bRow(), new P5Row(openCl),
-                new P6Row(), new P7Row(), new P8Row());
+                new P6Row(), new P7Row(), new P8Row(), new P9Row());
     }
 }

@@ -30,6 +30,7 @@ import org.tensorbridge.bench.P7SparseMatmul;
 import org.tensorbridge.bench.P8aTensorflowEager;
 import org.tensorbridge.bench.P8bTensorflowShare;
 import org.tensorbridge.bench.P8cTensorflowSession;
+import org.tensorbridge.bench.P9FlightTransfer;
 
 /**
  * The rows read real benchmark names: given a result for every benchmark method and parameter of the
@@ -39,7 +40,8 @@ class RowsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Class<?>[] ALL = {P1SharedConversion.class, P2CopyConversion.class, P3GpuDeviceToHost.class,
         P4EagerArithmetic.class, P4bGraphSession.class, P5GpuFusedGraph.class, P6ArrowInterop.class,
-        P7SparseMatmul.class, P8aTensorflowEager.class, P8bTensorflowShare.class, P8cTensorflowSession.class};
+        P7SparseMatmul.class, P8aTensorflowEager.class, P8bTensorflowShare.class, P8cTensorflowSession.class,
+        P9FlightTransfer.class};
 
     @TempDir
     Path dir;
@@ -58,7 +60,7 @@ class RowsTest {
 
     @Test
     void everyRowOfTheIssueIsMeasured() {
-        assertEquals(List.of("P1", "P2", "P3", "P4", "P4b", "P5", "P6", "P7", "P8"),
+        assertEquals(List.of("P1", "P2", "P3", "P4", "P4b", "P5", "P6", "P7", "P8", "P9"),
                 Rows.all().stream().map(Row::id).collect(Collectors.toList()));
         assertEquals(List.of(), Rows.all().stream().filter(r -> r.notMeasuredBecause() != null).map(Row::id)
                 .collect(Collectors.toList()));
