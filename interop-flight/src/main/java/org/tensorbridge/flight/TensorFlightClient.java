@@ -299,6 +299,15 @@ public final class TensorFlightClient implements AutoCloseable {
                         + "(TensorFlightClient.Builder.putBatchBytes) or start the server with a larger message limit "
                         + "(tensorbridge serve --max-message-bytes)").withCause(e).toRuntimeException());
             }
+            if (e.status().code() == FlightStatusCode.CANCELLED && what.startsWith("put ")) {
+                // This client cancels nothing, so the server's gRPC ended the call while receiving it. It does that
+                // for a message over its size limit, and its own RESOURCE_EXHAUSTED usually reaches the client; but
+                // the server's DoPut handler, told "client cancelled", can answer first.
+                throw new FlightCallException(what, e.status().withDescription(description + "; the server ended "
+                        + "the put while receiving it: most often a batch over its message limit, so send smaller "
+                        + "batches (TensorFlightClient.Builder.putBatchBytes) or start the server with a larger "
+                        + "message limit (tensorbridge serve --max-message-bytes)").withCause(e).toRuntimeException());
+            }
             throw new FlightCallException(what, e);
         }
     }

