@@ -48,18 +48,7 @@ public final class BufferHostArray implements HostArray, AccessGuard.Owner {
         this.shape = Objects.requireNonNull(shape, "shape");
         this.sourceDevice = Objects.requireNonNull(sourceDevice, "sourceDevice");
         this.sharing = Objects.requireNonNull(sharing, "sharing");
-        if (storage.isReadOnly() && !readOnly) {
-            throw new IllegalArgumentException("readOnly is false over read-only storage; a view of read-only memory "
-                    + "must be read-only");
-        }
-        long needed = shape.elementCount() * dtype.byteWidth();
-        if (storage.byteSize() < needed) {
-            throw new IllegalArgumentException("storage holds " + storage.byteSize() + " bytes but " + dtype.displayName()
-                    + shape + " needs " + needed);
-        }
-        if (bytesCopied < 0) {
-            throw new IllegalArgumentException("bytesCopied is " + bytesCopied + "; it must be 0 or more");
-        }
+        HostArrays.requireConsistent(storage, dtype, shape, bytesCopied, readOnly);
         this.bytesCopied = bytesCopied;
         this.readOnly = readOnly;
         this.guard = new AccessGuard(storage, this);

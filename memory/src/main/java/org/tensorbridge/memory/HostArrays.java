@@ -92,4 +92,20 @@ public final class HostArrays {
             boolean canonical, Device device, MemoryLedger ledger) {
         return new HostSparseValue(indices, values, denseShape, canonical, device, ledger);
     }
+
+    /** The invariants of every array this class makes: what {@link BufferHostArray}'s constructor checks. */
+    static void requireConsistent(HostStorage storage, DType dtype, Shape shape, long bytesCopied, boolean readOnly) {
+        if (storage.isReadOnly() && !readOnly) {
+            throw new IllegalArgumentException("readOnly is false over read-only storage; a view of read-only memory "
+                    + "must be read-only");
+        }
+        long needed = shape.elementCount() * dtype.byteWidth();
+        if (storage.byteSize() < needed) {
+            throw new IllegalArgumentException("storage holds " + storage.byteSize() + " bytes but " + dtype.displayName()
+                    + shape + " needs " + needed);
+        }
+        if (bytesCopied < 0) {
+            throw new IllegalArgumentException("bytesCopied is " + bytesCopied + "; it must be 0 or more");
+        }
+    }
 }
