@@ -2,6 +2,7 @@ package org.tensorbridge.bench;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -27,16 +28,19 @@ import org.tensorbridge.Tensor;
 import org.tensorbridge.backend.gpu.GpuBackend;
 
 /**
- * P5, fusion on the GPU backend: {@code ((a + b) * c) - a} over three float32 tensors of 16 M elements
- * in device memory, as a graph run (the three operations fused into one generated kernel: each input
- * read once, the result written once) against the same three operations run eagerly (three kernels, two
- * intermediate device buffers). Measured twice: with the result left on the device
- * ({@code Session.runTensor} against the eager result tensor; every operation of the GPU backend has
- * finished when it returns), and with the result fetched to the host ({@code Session.run} against the
- * eager result's {@code toHost()}), where both sides also pay the same device → host copy.
+ * P5, fusion on the GPU backend, over three float32 tensors of 16 M elements in device memory, for two
+ * chains: three operations, {@code ((a + b) * c) - a}, and six including unary ones,
+ * {@code tanh((a + b) * c - exp(a)) / 2}. Each runs as a graph (all its operations fused into one
+ * generated kernel: each input read once, the result written once) against the same operations run
+ * eagerly (one kernel and one intermediate device buffer per operation but the last). Measured twice:
+ * with the result left on the device ({@code Session.runTensor} against the eager result tensor; every
+ * operation of the GPU backend has finished when it returns), and with the result fetched to the host
+ * ({@code Session.run} against the eager result's {@code toHost()}), where both sides also pay the same
+ * device → host copy.
  *
- * <p>The setup checks that a graph run is one kernel launch and that both sides agree. Needs an OpenCL
- * device; without a GPU it runs on PoCL on the CPU, where figures measure CPU memory bandwidth.
+ * <p>The setup checks that each graph run is one kernel launch and that graph and eager results agree
+ * bit for bit. Needs an OpenCL device; without a GPU it runs on PoCL on the CPU, where figures measure
+ * the CPU's memory bandwidth and, for exp and tanh, its arithmetic.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,50 +53,81 @@ public class P5GpuFusedGraph {
     @Param({"16M"})
     public String count;
 
+    private static final float A = 1.5f;
+    private static final float B = 2.0f;
+    private static final float C = 3.0f;
+
+    Backend gpu;
     Tensor a;
     Tensor b;
     Tensor c;
     Graph graph;
     Session session;
     Symbol fetch;
+    Symbol sixOps;
     Map<Symbol, Object> feeds;
 
     @Setup(Level.Trial)
     public void setUp() {
-        Backend gpu = Backends.get("gpu");
+        gpu = Backends.get("gpu");
         Shape shape = Shape.of(Sizes.elements(count));
-        a = gpu.fill(DType.FLOAT32, shape, 1.5f);
-        b = gpu.fill(DType.FLOAT32, shape, 2.0f);
-        c = gpu.fill(DType.FLOAT32, shape, 3.0f);
+        a = gpu.fill(DType.FLOAT32, shape, A);
+        b = gpu.fill(DType.FLOAT32, shape, B);
+        c = gpu.fill(DType.FLOAT32, shape, C);
         graph = gpu.newGraph();
         Symbol x = graph.placeholder("a", DType.FLOAT32, shape.elementCount());
         Symbol y = graph.placeholder("b", DType.FLOAT32, shape.elementCount());
         Symbol z = graph.placeholder("c", DType.FLOAT32, shape.elementCount());
         fetch = x.add(y).multiply(z).subtract(x);
+        sixOps = x.add(y).multiply(z).subtract(x.exp()).tanh().divide(2);
         feeds = Map.of(x, a, y, b, z, c);
         session = graph.newSession();
-        long before = gpu instanceof GpuBackend g ? g.kernelLaunches() : 0;
-        try (Tensor onDevice = session.runTensor(fetch, feeds); HostArray fromDevice = onDevice.toHost()) {
-            float expected = (1.5f + 2.0f) * 3.0f - 1.5f;
-            if (fromDevice.getFloat(shape.elementCount() - 1) != expected) {
-                throw new IllegalStateException("runTensor gave " + fromDevice.getFloat(shape.elementCount() - 1)
-                        + "; expected " + expected);
+        checkFused(fetch, this::eagerThreeOps, (A + B) * C - A, 0, "three ops");
+        checkFused(sixOps, this::eagerSixOps, (float) Math.tanh((A + B) * C - (float) Math.exp(A)) / 2, 16, "six ops");
+    }
+
+    /**
+     * Checks that a graph run of {@code symbol} is one kernel launch, with the result left on the device
+     * and fetched to the host, and that it equals the eager operations bit for bit at the first and the
+     * last element, and {@code expected} within {@code ulps} (computed on the JVM: exact for the three ops,
+     * within OpenCL's allowed error of exp and tanh for the six).
+     */
+    private void checkFused(Symbol symbol, Supplier<HostArray> eager, float expected, int ulps, String what) {
+        long last = a.shape().elementCount() - 1;
+        long before = launches();
+        try (Tensor onDevice = session.runTensor(symbol, feeds)) {
+            requireOneLaunch(launches() - before, what + ", runTensor");
+            try (HostArray fromDevice = onDevice.toHost(); HostArray eagerResult = eager.get()) {
+                requireAgreement(fromDevice, eagerResult, last, expected, ulps, what + ", runTensor");
             }
         }
-        before = gpu instanceof GpuBackend g ? g.kernelLaunches() : 0;
-        try (HostArray fused = session.run(fetch, feeds)) {
-            long launches = gpu instanceof GpuBackend g ? g.kernelLaunches() - before : 1;
-            if (launches != 1) {
-                throw new IllegalStateException("a graph run launched " + launches + " kernels; fusion makes it one");
+        before = launches();
+        try (HostArray fused = session.run(symbol, feeds)) {
+            requireOneLaunch(launches() - before, what + ", run");
+            try (HostArray eagerResult = eager.get()) {
+                requireAgreement(fused, eagerResult, last, expected, ulps, what + ", run");
             }
-            try (HostArray eager = eagerThreeOps()) {
-                float expected = (1.5f + 2.0f) * 3.0f - 1.5f;
-                long last = shape.elementCount() - 1;
-                if (fused.getFloat(0) != expected || fused.getFloat(last) != expected
-                        || eager.getFloat(last) != expected) {
-                    throw new IllegalStateException("graph " + fused.getFloat(last) + ", eager " + eager.getFloat(last)
-                            + "; expected " + expected);
-                }
+        }
+    }
+
+    private long launches() {
+        return gpu instanceof GpuBackend g ? g.kernelLaunches() : 0;
+    }
+
+    private void requireOneLaunch(long launches, String what) {
+        if (gpu instanceof GpuBackend && launches != 1) {
+            throw new IllegalStateException(what + ": a graph run launched " + launches + " kernels; fusion makes it one");
+        }
+    }
+
+    private static void requireAgreement(HostArray fused, HostArray eager, long last, float expected, int ulps,
+            String what) {
+        for (long i : new long[] {0, last}) {
+            float got = fused.getFloat(i);
+            if (Float.floatToRawIntBits(got) != Float.floatToRawIntBits(eager.getFloat(i))
+                    || Math.abs(got - expected) > ulps * Math.ulp(expected)) {
+                throw new IllegalStateException(what + ": graph " + got + ", eager " + eager.getFloat(i) + " at " + i
+                        + "; expected " + expected);
             }
         }
     }
@@ -108,6 +143,14 @@ public class P5GpuFusedGraph {
 
     private HostArray eagerThreeOps() {
         try (Tensor sum = a.add(b); Tensor product = sum.multiply(c); Tensor result = product.subtract(a)) {
+            return result.toHost();
+        }
+    }
+
+    private HostArray eagerSixOps() {
+        try (Tensor sum = a.add(b); Tensor product = sum.multiply(c); Tensor exp = a.exp();
+                Tensor difference = product.subtract(exp); Tensor tanh = difference.tanh();
+                Tensor result = tanh.divide(2)) {
             return result.toHost();
         }
     }
@@ -138,6 +181,37 @@ public class P5GpuFusedGraph {
     @Benchmark
     public HostArray eagerThreeOpsToHost() {
         HostArray result = eagerThreeOps();
+        result.close();
+        return result;
+    }
+
+    @Benchmark
+    public Tensor graphSixOpsFusedOnDevice() {
+        Tensor result = session.runTensor(sixOps, feeds);
+        result.close();
+        return result;
+    }
+
+    @Benchmark
+    public Tensor eagerSixOpsOnDevice() {
+        try (Tensor sum = a.add(b); Tensor product = sum.multiply(c); Tensor exp = a.exp();
+                Tensor difference = product.subtract(exp); Tensor tanh = difference.tanh()) {
+            Tensor result = tanh.divide(2);
+            result.close();
+            return result;
+        }
+    }
+
+    @Benchmark
+    public HostArray graphSixOpsFused() {
+        HostArray result = session.run(sixOps, feeds);
+        result.close();
+        return result;
+    }
+
+    @Benchmark
+    public HostArray eagerSixOpsToHost() {
+        HostArray result = eagerSixOps();
         result.close();
         return result;
     }

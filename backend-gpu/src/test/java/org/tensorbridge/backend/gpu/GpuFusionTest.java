@@ -205,6 +205,30 @@ class GpuFusionTest {
         }
     }
 
+    @Test
+    void theSixOperationChainOfTheBenchmarkIsOneLaunchWithTheEagerBits() {
+        // tanh((a + b) * c - exp(a)) / 2, written as P5GpuFusedGraph writes it: the public Symbol and Tensor calls
+        for (DType dtype : floatingDTypes()) {
+            try (Graph graph = backend.newGraph(); Session session = graph.newSession();
+                    Tensor a = randomInput(dtype); Tensor b = randomInput(dtype); Tensor c = randomInput(dtype);
+                    Tensor sum = a.add(b); Tensor product = sum.multiply(c); Tensor exp = a.exp();
+                    Tensor difference = product.subtract(exp); Tensor tanh = difference.tanh();
+                    Tensor eager = tanh.divide(2)) {
+                Symbol x = graph.placeholder("a", dtype, N);
+                Symbol y = graph.placeholder("b", dtype, N);
+                Symbol z = graph.placeholder("c", dtype, N);
+                Symbol chain = x.add(y).multiply(z).subtract(x.exp()).tanh().divide(2);
+                long launches = backend.kernelLaunches();
+                try (Tensor fused = session.runTensor(chain, Map.of(x, a, y, b, z, c))) {
+                    assertEquals(1, backend.kernelLaunches() - launches, dtype + ": six operations, one kernel launch");
+                    try (HostArray got = fused.toHost(); HostArray expected = eager.toHost()) {
+                        assertArrayEquals(Bits.of(expected), Bits.of(got), dtype + ": fused bits differ from eager ones");
+                    }
+                }
+            }
+        }
+    }
+
     private static Chain unary(Operation operation, Chain operand) {
         return new Apply(operation, List.of(operand), null);
     }
