@@ -54,11 +54,21 @@ final class DeviceMemory implements Memory {
     /**
      * A pinned block from the backend's {@link PinnedPool} where it stages copies of this size (a discrete
      * GPU, by default), so that {@link #download}'s {@code clEnqueueReadBuffer} runs at bus speed;
-     * otherwise a block of the library's host pool.
+     * otherwise, or where pinned memory cannot be had (page-locked memory is a limited resource), a block
+     * of the library's host pool.
      */
     @Override
     public HostStorage allocateHostCopy(long byteSize, MemoryLedger ledger) {
-        return pinned.serves(byteSize) ? pinned.lend(byteSize, ledger) : HostStorage.allocateForCopy(byteSize, ledger);
+        if (pinned.serves(byteSize)) {
+            try {
+                return pinned.lend(byteSize, ledger);
+            } catch (OpenClException e) {
+                // The copy still succeeds in pageable memory, only slower.
+                System.getLogger(DeviceMemory.class.getName()).log(System.Logger.Level.DEBUG,
+                        "tensorbridge: no pinned block of " + byteSize + " bytes; copying into pageable memory", e);
+            }
+        }
+        return HostStorage.allocateForCopy(byteSize, ledger);
     }
 
     @Override

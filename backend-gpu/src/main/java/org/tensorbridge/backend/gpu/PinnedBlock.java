@@ -16,8 +16,8 @@ import org.tensorbridge.ClosedResourceException;
  * {@link #abandon()} is for a block a {@code ByteBuffer} over which escaped to a caller: the block is
  * released only when the JVM has collected the mapped buffer and every buffer derived from it (each
  * duplicate or slice of a direct buffer keeps its root reachable), so a stale buffer never reaches
- * released memory. Such a block is released without an unmap, as nothing can name the mapping any more;
- * OpenCL frees a mapped buffer's memory with the buffer.
+ * released memory. Such a block is released without an unmap, since the unmap needs the mapped buffer
+ * itself; OpenCL does not require one before {@code clReleaseMemObject}, which frees the memory.
  *
  * <p>Thread-safe: {@link #free()} and the cleaner race to release the block once.
  */
