@@ -66,8 +66,9 @@ public final class HostArrays {
         if (fresh.referenceCount() != 1 || fresh.isSeen() || fresh.isWrapped() || fresh.isForeign()
                 || fresh.isReadOnly() || fresh.byteSize() < bytes) {
             fresh.release();
-            throw new IllegalArgumentException("fresh must be new, writable host memory of at least " + bytes + " bytes "
-                    + "held by the caller alone; make it with HostStorage.allocateForCopy or HostStorage.lentForCopy");
+            throw new IllegalArgumentException("fresh must be new, writable host memory of at least " + bytes
+                    + " bytes held by the caller alone; make it with HostStorage.allocateForCopy or "
+                    + "HostStorage.lentForCopy");
         }
         HostStorage copy = fresh;
         try {

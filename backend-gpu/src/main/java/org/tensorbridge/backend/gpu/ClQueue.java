@@ -123,8 +123,8 @@ final class ClQueue {
      */
     ByteBuffer map(cl_mem memory, long bytes) {
         int[] status = new int[1];
-        ByteBuffer mapped = CL.clEnqueueMapBuffer(queue(), memory, CL.CL_TRUE, CL.CL_MAP_READ | CL.CL_MAP_WRITE, 0, bytes,
-                0, null, null, status);
+        ByteBuffer mapped = CL.clEnqueueMapBuffer(queue(), memory, CL.CL_TRUE, CL.CL_MAP_READ | CL.CL_MAP_WRITE, 0,
+                bytes, 0, null, null, status);
         ClStatus.check(status[0], "clEnqueueMapBuffer of " + bytes + " bytes");
         return mapped;
     }

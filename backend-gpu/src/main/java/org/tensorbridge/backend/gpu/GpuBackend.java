@@ -23,9 +23,9 @@ import org.tensorbridge.spi.ValueChecks;
  * elsewhere (PoCL, integrated GPUs) in the library's host pool. Either way the array is an ordinary,
  * independent host array, read-only unless {@code Access.WRITABLE} was asked for, whose
  * {@code asByteBuffer()} stays safe to use after close. {@code NEVER} throws
- * {@code CopyRequiredException} naming the device and the policies that work. {@code fromBuffer} and the {@code constant} factories copy
- * host data to the device with one blocking {@code clEnqueueWriteBuffer}; a caller's buffer is never
- * wrapped ({@code NEVER} is refused). Capabilities: {@code sharesHostMemory=false},
+ * {@code CopyRequiredException} naming the device and the policies that work. {@code fromBuffer} and the
+ * {@code constant} factories copy host data to the device with one blocking {@code clEnqueueWriteBuffer};
+ * a caller's buffer is never wrapped ({@code NEVER} is refused). Capabilities: {@code sharesHostMemory=false},
  * {@code sharesWritable=false}, {@code wrapsHostBuffers=false}.
  *
  * <p><b>Dtypes.</b> All ten, except {@code float64} on a device without double precision

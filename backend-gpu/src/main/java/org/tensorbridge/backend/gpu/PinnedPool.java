@@ -86,8 +86,8 @@ final class PinnedPool implements AutoCloseable {
         try {
             return Math.max(0, Long.parseLong(configured.trim()));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(LIMIT_PROPERTY + " is '" + configured + "'; give a number of bytes, or 0 "
-                    + "to stage no copy through pinned memory", e);
+            throw new IllegalArgumentException(LIMIT_PROPERTY + " is '" + configured + "'; give a number of bytes, "
+                    + "or 0 to stage no copy through pinned memory", e);
         }
     }
 

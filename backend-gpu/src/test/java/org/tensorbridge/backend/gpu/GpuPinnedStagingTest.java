@@ -250,7 +250,8 @@ class GpuPinnedStagingTest {
     void theDefaultStagesOnlyOnADiscreteGpu() {
         try (PinnedPool byDefault = PinnedPool.forDevice(backend.context())) {
             DeviceInfo device = backend.context().device();
-            assertEquals(device.isGpu() && !PinnedPool.hostUnifiedMemory(device), byDefault.isEnabled(), device.describe());
+            boolean discreteGpu = device.isGpu() && !PinnedPool.hostUnifiedMemory(device);
+            assertEquals(discreteGpu, byDefault.isEnabled(), device.describe());
         }
     }
 }
