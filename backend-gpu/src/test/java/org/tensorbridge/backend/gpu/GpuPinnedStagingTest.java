@@ -134,6 +134,25 @@ class GpuPinnedStagingTest {
         }
     }
 
+    /** No leak through escaped buffers: the collector's finding the last buffer over a block releases it. */
+    @Test
+    void anAbandonedBlockIsReleasedOnceItsBuffersAreUnreachable() throws InterruptedException {
+        copyAndDropAnEscapedBuffer();
+        assertEquals(0, pool.idleBlocks());
+        for (int i = 0; i < 200 && pool.liveBlocks() > 0; i++) {
+            System.gc();
+            Thread.sleep(25);
+        }
+        assertEquals(0, pool.liveBlocks(), "an abandoned block was not released after its buffers were collected");
+    }
+
+    private void copyAndDropAnEscapedBuffer() {
+        try (Tensor t = iota(0); HostArray host = t.toHost()) {
+            assertEquals(0, host.asByteBuffer().getLong(0));
+        }
+        assertEquals(1, pool.liveBlocks());
+    }
+
     @Test
     void thePoolIsBoundedAndLargerCopiesAreNotStaged() {
         PinnedPool small = new PinnedPool(backend.context(), 3 * 4096, true);
