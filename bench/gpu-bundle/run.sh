@@ -3,6 +3,8 @@
 # (the ICD loader unpacked from its .deb; NVIDIA's ICD registered if the driver has one and no vendors
 # file names it), then runs the GPU conformance, the backend-gpu tests, JMH's P3 and P5, and writes
 # BENCHMARKS-GPU.md from the JMH results. Everything lands in $OUT (default: a new temporary folder).
+# P3 compares toHost() (staged through pinned memory on a discrete GPU) with raw JOCL reads into pageable
+# memory (the baseline) and into pinned memory, and with toHost() on a backend whose staging is off.
 #
 #   OUT=/somewhere bash run.sh
 #   STEPS="jmh" bash run.sh                          only some of: conformance tests jmh (default: all)
@@ -51,7 +53,7 @@ if [[ " $STEPS " == *" jmh "* ]]; then
   log "JMH P3 and P5"
   started=$(date -u +%Y-%m-%dT%H:%M:%SZ); load_before=$(cat /proc/loadavg)
   # shellcheck disable=SC2086 # JMH_ITER is a list of options
-  timeout 400 "$JAVA" -cp "$BENCH$LIB" org.openjdk.jmh.Main 'org\.tensorbridge\.bench\.(P3GpuDeviceToHost|P5GpuFusedGraph)\.' \
+  timeout 600 "$JAVA" -cp "$BENCH$LIB" org.openjdk.jmh.Main 'org\.tensorbridge\.bench\.(P3GpuDeviceToHost|P5GpuFusedGraph)\.' \
     -f 1 ${JMH_ITER:--wi 3 -i 10 -w 1s -r 1s} -jvm "$JAVA" -rf json -rff "$OUT/jmh-gpu.json" 2>&1 \
     | grep -E "^Benchmark|^P[35]|Exception|rror|# Run complete"
   "$JAVA" -cp "$BENCH$LIB" org.tensorbridge.bench.report.BenchmarksReport --jmh "$OUT/jmh-gpu.json" --rows P3,P5 \

@@ -30,13 +30,17 @@ import org.tensorbridge.DType;
 import org.tensorbridge.HostArray;
 import org.tensorbridge.Shape;
 import org.tensorbridge.Tensor;
+import org.tensorbridge.backend.gpu.GpuBackend;
+import org.tensorbridge.backend.gpu.GpuBackendProvider;
 
 /**
  * P3, device to host on the GPU backend: {@code toHost()} of a float32 tensor in OpenCL device memory
- * (one blocking {@code clEnqueueReadBuffer} into new host memory) at 4 MiB and 256 MiB, against raw JOCL
- * on the same device in the same run: a blocking {@code clEnqueueReadBuffer} of the same bytes into a
- * direct buffer allocated once (the issue's baseline), and into a direct buffer allocated per call (the
- * same work as {@code toHost()}).
+ * (one blocking {@code clEnqueueReadBuffer} into host memory of its own: pinned memory from the backend's
+ * pool on a discrete GPU, the library's pageable host pool elsewhere) at 4 MiB and 256 MiB, against raw
+ * JOCL on the same device in the same run: a blocking {@code clEnqueueReadBuffer} of the same bytes into
+ * a pageable direct buffer allocated once (the issue's baseline), into a direct buffer allocated per call,
+ * and into a pinned buffer ({@code CL_MEM_ALLOC_HOST_PTR}, mapped once: the bus's speed). A second
+ * backend with staging turned off ({@code tensorbridge.gpu.pinned=never}) shows what pinning gains.
  *
  * <p>Needs an OpenCL device (Backends.get("gpu") must be available). Where there is no GPU the backend,
  * and therefore this benchmark, runs on PoCL on the CPU, where "device memory" is host memory and a read
@@ -52,6 +56,7 @@ import org.tensorbridge.Tensor;
 @Fork(value = 3, jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
 public class P3GpuDeviceToHost {
     private static final float VALUE = 1.5f;
+    private static final String PINNED_PROPERTY = "tensorbridge.gpu.pinned";
 
     /** Bytes of the float32 tensor. */
     @Param({"4MiB", "256MiB"})
@@ -73,6 +78,35 @@ public class P3GpuDeviceToHost {
         }
     }
 
+    /** The same tensor on a backend of its own that copies into pageable memory, staging turned off. */
+    @State(Scope.Benchmark)
+    public static class PageableTensorbridge {
+        GpuBackend backend;
+        Tensor tensor;
+
+        @Setup(Level.Trial)
+        public void setUp(P3GpuDeviceToHost bench) {
+            String before = System.getProperty(PINNED_PROPERTY);
+            System.setProperty(PINNED_PROPERTY, "never");
+            try {
+                backend = (GpuBackend) new GpuBackendProvider().create();
+            } finally {
+                if (before == null) {
+                    System.clearProperty(PINNED_PROPERTY);
+                } else {
+                    System.setProperty(PINNED_PROPERTY, before);
+                }
+            }
+            tensor = backend.fill(DType.FLOAT32, Shape.of(Sizes.floats(bench.size)), VALUE);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            tensor.close();
+            backend.close();
+        }
+    }
+
     /** Raw JOCL: its own context, queue and buffer on the device the GPU backend chose, filled the same way. */
     @State(Scope.Benchmark)
     public static class RawJocl {
@@ -80,6 +114,8 @@ public class P3GpuDeviceToHost {
         cl_command_queue queue;
         cl_mem memory;
         ByteBuffer direct;
+        cl_mem pinnedMemory;
+        ByteBuffer pinned;
         int bytes;
 
         @Setup(Level.Trial)
@@ -105,10 +141,19 @@ public class P3GpuDeviceToHost {
             }
             OpenClDevices.check(CL.clEnqueueWriteBuffer(queue, memory, CL.CL_TRUE, 0, bytes, Pointer.to(direct), 0, null,
                     null), "clEnqueueWriteBuffer");
+            pinnedMemory = CL.clCreateBuffer(context, CL.CL_MEM_READ_WRITE | CL.CL_MEM_ALLOC_HOST_PTR, bytes, null,
+                    status);
+            OpenClDevices.check(status[0], "clCreateBuffer(CL_MEM_ALLOC_HOST_PTR)");
+            pinned = CL.clEnqueueMapBuffer(queue, pinnedMemory, CL.CL_TRUE, CL.CL_MAP_READ | CL.CL_MAP_WRITE, 0, bytes,
+                    0, null, null, status);
+            OpenClDevices.check(status[0], "clEnqueueMapBuffer");
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
+            CL.clEnqueueUnmapMemObject(queue, pinnedMemory, pinned, 0, null, null);
+            CL.clFinish(queue);
+            CL.clReleaseMemObject(pinnedMemory);
             CL.clReleaseMemObject(memory);
             CL.clReleaseCommandQueue(queue);
             CL.clReleaseContext(context);
@@ -126,6 +171,18 @@ public class P3GpuDeviceToHost {
         HostArray copy = source.tensor.toHost();
         copy.close();
         return copy;
+    }
+
+    @Benchmark
+    public HostArray tensorbridgeToHostPageable(PageableTensorbridge source) {
+        HostArray copy = source.tensor.toHost();
+        copy.close();
+        return copy;
+    }
+
+    @Benchmark
+    public ByteBuffer joclReadIntoPinnedBuffer(RawJocl source) {
+        return source.read(source.pinned);
     }
 
     @Benchmark

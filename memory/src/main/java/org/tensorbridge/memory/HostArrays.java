@@ -49,7 +49,28 @@ public final class HostArrays {
     public static BufferHostArray copy(DType dtype, Shape shape, Device source, boolean readOnly, MemoryLedger ledger,
             Consumer<ByteBuffer> writer) {
         long bytes = shape.elementCount() * dtype.byteWidth();
-        HostStorage copy = HostStorage.allocateForCopy(bytes, ledger);
+        return copyInto(HostStorage.allocateForCopy(bytes, ledger), dtype, shape, source, readOnly, writer);
+    }
+
+    /**
+     * {@link #copy} into host memory the caller made for it ({@link HostStorage#allocateForCopy} or
+     * {@link HostStorage#lentForCopy}), taking over its only reference: the array is {@code INDEPENDENT}
+     * because the storage is new memory that no one else holds or has seen.
+     *
+     * @throws IllegalArgumentException if {@code fresh} has another holder, was seen, is wrapped or
+     *     foreign memory, or is smaller than the elements; it is released
+     */
+    public static BufferHostArray copyInto(HostStorage fresh, DType dtype, Shape shape, Device source,
+            boolean readOnly, Consumer<ByteBuffer> writer) {
+        long bytes = shape.elementCount() * dtype.byteWidth();
+        if (fresh.referenceCount() != 1 || fresh.isSeen() || fresh.isWrapped() || fresh.isForeign()
+                || fresh.isReadOnly() || fresh.byteSize() < bytes) {
+            fresh.release();
+            throw new IllegalArgumentException("fresh must be new, writable host memory of at least " + bytes
+                    + " bytes held by the caller alone; make it with HostStorage.allocateForCopy or "
+                    + "HostStorage.lentForCopy");
+        }
+        HostStorage copy = fresh;
         try {
             writer.accept(copy.transientBuffer().limit((int) bytes));
         } catch (RuntimeException | Error e) {

@@ -16,6 +16,8 @@ import java.nio.ByteOrder;
  * <p>Blocks for copies ({@link #allocateForCopy}) come from a pool and go back to it when freed, but
  * only if no {@code ByteBuffer} over them ever left the library ({@link #buffer()} marks a block as
  * seen): a reused block can then be reached by no stale buffer, and the sentence above still holds.
+ * A block a backend lends for a copy ({@link #lentForCopy}) follows the same rule through its
+ * {@link LentBlock}: reused if unseen, else kept valid by the lender while a buffer over it is reachable.
  *
  * <p>Blocks are limited to {@link Integer#MAX_VALUE} bytes, the size of a {@code ByteBuffer}.
  * Thread-safe.
@@ -27,6 +29,8 @@ public final class HostStorage extends Storage {
     private final boolean wrapped;
     /** The pooled block behind {@link #memory}, or null for memory that is never reused. */
     private final ByteBuffer pooledBlock;
+    /** The backend's block lent for one copy, told on free how it comes back; or null. */
+    private final LentBlock lent;
     /** The engine memory block this one is a host view of, or null. */
     private final Storage viewed;
     /** Set once a buffer over the memory was handed out: the block may then never be reused. */
@@ -34,12 +38,18 @@ public final class HostStorage extends Storage {
 
     private HostStorage(ByteBuffer memory, boolean readOnly, MemoryLedger ledger, String description,
             AutoCloseable owner, boolean wrapped, ByteBuffer pooledBlock) {
+        this(memory, readOnly, ledger, description, owner, wrapped, pooledBlock, null);
+    }
+
+    private HostStorage(ByteBuffer memory, boolean readOnly, MemoryLedger ledger, String description,
+            AutoCloseable owner, boolean wrapped, ByteBuffer pooledBlock, LentBlock lent) {
         super(memory.capacity(), ledger, description);
         this.memory = memory;
         this.readOnly = readOnly;
         this.owner = owner;
         this.wrapped = wrapped;
         this.pooledBlock = pooledBlock;
+        this.lent = lent;
         this.viewed = null;
     }
 
@@ -50,6 +60,7 @@ public final class HostStorage extends Storage {
         this.owner = null;
         this.wrapped = true;
         this.pooledBlock = null;
+        this.lent = null;
         this.viewed = viewed;
     }
 
@@ -97,6 +108,25 @@ public final class HostStorage extends Storage {
         ByteBuffer block = HostBlockPool.SHARED.take(checkedSize(byteSize));
         ByteBuffer memory = block.duplicate().limit((int) byteSize).slice();
         return new HostStorage(memory, false, ledger, "host memory", null, false, block);
+    }
+
+    /**
+     * Host memory for a copy in a block that a backend lends ({@code memory}: direct, writable, its
+     * {@code remaining()} bytes), such as pinned memory a device copies into at bus speed. Like
+     * {@link #allocateForCopy} its contents are undefined until the copy overwrites them; it is this
+     * library's memory as far as sharing goes (not wrapped, not foreign). When freed, {@code block} is
+     * told once whether it may be reused ({@link LentBlock#reuse()}) or whether a buffer over it was
+     * handed out ({@link LentBlock#abandon()}); the lender keeps the memory valid in the second case.
+     *
+     * @throws IllegalArgumentException if {@code memory} is not direct or is read-only
+     */
+    public static HostStorage lentForCopy(ByteBuffer memory, MemoryLedger ledger, LentBlock block) {
+        java.util.Objects.requireNonNull(block, "block");
+        if (!memory.isDirect() || memory.isReadOnly()) {
+            throw new IllegalArgumentException("memory is " + (memory.isDirect() ? "read-only" : "a heap buffer")
+                    + "; a lent block for a copy must be direct and writable");
+        }
+        return new HostStorage(memory.slice(), false, ledger, "lent host memory", null, false, null, block);
     }
 
     private static int checkedSize(long byteSize) {
@@ -204,9 +234,9 @@ public final class HostStorage extends Storage {
         return seen;
     }
 
-    /** True if this block goes back to the pool when freed. */
+    /** True if this block goes back to the pool, or to the backend that lent it, when freed. */
     boolean isReusable() {
-        return pooledBlock != null && !seen;
+        return (pooledBlock != null || lent != null) && !seen;
     }
 
     /** True if the memory must not be written (a wrapped read-only buffer). */
@@ -222,6 +252,12 @@ public final class HostStorage extends Storage {
             viewed.release();
         } else if (owner != null) {
             closeOwner(owner);
+        } else if (lent != null) {
+            if (seen) {
+                lent.abandon();
+            } else {
+                lent.reuse();
+            }
         } else if (isReusable()) {
             HostBlockPool.SHARED.give(pooledBlock);
         }

@@ -74,8 +74,9 @@ final class Conversions {
                         + refusal);
             }
         }
-        // download() overwrites every byte and keeps no buffer: the block may come from the pool.
-        return HostArrays.copy(operand.dtype(), operand.shape(), spec.device, !writable, spec.ledger,
+        // download() overwrites every byte and keeps no buffer: the block may come from a pool.
+        HostStorage copy = spec.memory.allocateHostCopy(operand.byteSize(), spec.ledger);
+        return HostArrays.copyInto(copy, operand.dtype(), operand.shape(), spec.device, !writable,
                 target -> spec.memory.download(operand.storage(), target));
     }
 

@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.util.OptionalLong;
 import org.tensorbridge.DType;
 import org.tensorbridge.Shape;
+import org.tensorbridge.memory.HostStorage;
+import org.tensorbridge.memory.MemoryLedger;
 import org.tensorbridge.memory.Storage;
 
 /**
@@ -38,6 +40,17 @@ public interface Memory {
      * copy once the host array over it is closed.
      */
     void download(Storage source, ByteBuffer target);
+
+    /**
+     * New host memory for a copy of {@code byteSize} bytes that {@link #download} will fill completely,
+     * with one reference held by the caller; the copy's host array holds it from then on. Default: a
+     * block of the library's host pool ({@link HostStorage#allocateForCopy}). A backend whose transfers
+     * are faster into memory of its own (pinned host memory on a GPU) returns a block it lends
+     * ({@link HostStorage#lentForCopy}) and takes back when the array is closed.
+     */
+    default HostStorage allocateHostCopy(long byteSize, MemoryLedger ledger) {
+        return HostStorage.allocateForCopy(byteSize, ledger);
+    }
 
     /**
      * Sets every element of {@code target} to {@code element} (one element, native order). Default:

@@ -148,6 +148,36 @@ final class ClContext implements AutoCloseable {
         }
     }
 
+    /**
+     * A new buffer of {@code bytes} in host memory the device reaches directly ({@code CL_MEM_ALLOC_HOST_PTR}:
+     * pinned, page-locked memory on NVIDIA's and AMD's drivers), for staging transfers. Host memory, so not
+     * counted by {@link #liveBuffers()}: its owner ({@link PinnedPool}) counts it.
+     */
+    cl_mem createHostMapped(long bytes) {
+        lock.lock();
+        try {
+            requireOpen();
+            int[] status = new int[1];
+            cl_mem memory = CL.clCreateBuffer(context, CL.CL_MEM_READ_WRITE | CL.CL_MEM_ALLOC_HOST_PTR, bytes, null,
+                    status);
+            ClStatus.check(status[0], "clCreateBuffer(CL_MEM_ALLOC_HOST_PTR) of " + bytes + " bytes on "
+                    + device.describe());
+            return memory;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Releases a buffer from {@link #createHostMapped}; valid after {@link #close()} too. */
+    void releaseHostMapped(cl_mem memory) {
+        lock.lock();
+        try {
+            ClStatus.check(CL.clReleaseMemObject(memory), "clReleaseMemObject of a host-mapped buffer");
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** An 8-byte buffer passed for zero-size operands, which own no {@code cl_mem}. */
     cl_mem placeholder() {
         return placeholder;

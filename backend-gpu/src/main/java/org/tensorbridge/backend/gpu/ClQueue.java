@@ -117,6 +117,23 @@ final class ClQueue {
                 Pointer.to(new int[] {value}), 0, null, null), "clEnqueueWriteBuffer of a flag");
     }
 
+    /**
+     * Maps all {@code bytes} of a host-mapped buffer ({@link ClContext#createHostMapped}) for reading and
+     * writing, blocking; the buffer stays mapped until {@link #unmap}.
+     */
+    ByteBuffer map(cl_mem memory, long bytes) {
+        int[] status = new int[1];
+        ByteBuffer mapped = CL.clEnqueueMapBuffer(queue(), memory, CL.CL_TRUE, CL.CL_MAP_READ | CL.CL_MAP_WRITE, 0,
+                bytes, 0, null, null, status);
+        ClStatus.check(status[0], "clEnqueueMapBuffer of " + bytes + " bytes");
+        return mapped;
+    }
+
+    /** Ends the mapping {@link #map} made; {@code mapped} is the buffer it returned. */
+    void unmap(cl_mem memory, ByteBuffer mapped) {
+        ClStatus.check(CL.clEnqueueUnmapMemObject(queue(), memory, mapped, 0, null, null), "clEnqueueUnmapMemObject");
+    }
+
     /** Device to device. */
     void copy(cl_mem source, long sourceOffset, cl_mem target, long targetOffset, long bytes) {
         if (bytes == 0) {

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.OptionalLong;
 import org.tensorbridge.DType;
 import org.tensorbridge.Shape;
+import org.tensorbridge.memory.HostStorage;
 import org.tensorbridge.memory.MemoryLedger;
 import org.tensorbridge.memory.Storage;
 import org.tensorbridge.spi.Memory;
@@ -11,7 +12,8 @@ import org.tensorbridge.spi.Operand;
 
 /**
  * The backend's {@link Memory}: OpenCL buffers ({@link DeviceStorage}) counted by the backend's ledger,
- * blocking transfers to and from host buffers, and a fill kernel, so no host pattern is built for
+ * blocking transfers to and from host buffers (host copies staged through pinned memory where the
+ * device gains from it, see {@link PinnedPool}), and a fill kernel, so no host pattern is built for
  * {@code fill}, {@code zeros} or {@code ones}. Tensors are at most the device's largest allocation
  * ({@code CL_DEVICE_MAX_MEM_ALLOC_SIZE}) and at most {@link Integer#MAX_VALUE} bytes, the size of one
  * host block their copies need.
@@ -22,10 +24,12 @@ final class DeviceMemory implements Memory {
     private final ClContext cl;
     private final MemoryLedger ledger;
     private final long maxTensorBytes;
+    private final PinnedPool pinned;
 
-    DeviceMemory(ClContext cl, MemoryLedger ledger) {
+    DeviceMemory(ClContext cl, MemoryLedger ledger, PinnedPool pinned) {
         this.cl = cl;
         this.ledger = ledger;
+        this.pinned = pinned;
         this.maxTensorBytes = Math.max(0, Math.min(cl.device().maxAllocation(), Integer.MAX_VALUE));
     }
 
@@ -45,6 +49,26 @@ final class DeviceMemory implements Memory {
             return;
         }
         cl.run(q -> q.write(source, device.memory(), 0));
+    }
+
+    /**
+     * A pinned block from the backend's {@link PinnedPool} where it stages copies of this size (a discrete
+     * GPU, by default), so that {@link #download}'s {@code clEnqueueReadBuffer} runs at bus speed;
+     * otherwise, or where pinned memory cannot be had (page-locked memory is a limited resource), a block
+     * of the library's host pool.
+     */
+    @Override
+    public HostStorage allocateHostCopy(long byteSize, MemoryLedger ledger) {
+        if (pinned.serves(byteSize)) {
+            try {
+                return pinned.lend(byteSize, ledger);
+            } catch (OpenClException e) {
+                // The copy still succeeds in pageable memory, only slower.
+                System.getLogger(DeviceMemory.class.getName()).log(System.Logger.Level.DEBUG,
+                        "tensorbridge: no pinned block of " + byteSize + " bytes; copying into pageable memory", e);
+            }
+        }
+        return HostStorage.allocateForCopy(byteSize, ledger);
     }
 
     @Override

@@ -16,10 +16,16 @@ import org.tensorbridge.spi.ValueChecks;
  *
  * <p><b>Sharing.</b> Device memory is never shared with the host. {@code toHost} with
  * {@code IF_NEEDED} or {@code ALWAYS} copies with one blocking {@code clEnqueueReadBuffer} and reports
- * {@code INDEPENDENT} with the bytes copied; {@code NEVER} throws {@code CopyRequiredException} naming
- * the device and the policies that work. {@code fromBuffer} and the {@code constant} factories copy
- * host data to the device with one blocking {@code clEnqueueWriteBuffer}; a caller's buffer is never
- * wrapped ({@code NEVER} is refused). Capabilities: {@code sharesHostMemory=false},
+ * {@code INDEPENDENT} with the bytes copied. On a discrete GPU the copy lands in pinned host memory
+ * ({@code CL_MEM_ALLOC_HOST_PTR}, mapped once), lent by a bounded pool for the array's life and taken
+ * back at its close (system properties {@code tensorbridge.gpu.pinned}: {@code auto}, {@code always},
+ * {@code never}; {@code tensorbridge.gpu.pinned.bytes}: the bytes of idle blocks kept, default 512 MiB);
+ * elsewhere (PoCL, integrated GPUs) in the library's host pool. Either way the array is an ordinary,
+ * independent host array, read-only unless {@code Access.WRITABLE} was asked for, whose
+ * {@code asByteBuffer()} stays safe to use after close. {@code NEVER} throws
+ * {@code CopyRequiredException} naming the device and the policies that work. {@code fromBuffer} and the
+ * {@code constant} factories copy host data to the device with one blocking {@code clEnqueueWriteBuffer};
+ * a caller's buffer is never wrapped ({@code NEVER} is refused). Capabilities: {@code sharesHostMemory=false},
  * {@code sharesWritable=false}, {@code wrapsHostBuffers=false}.
  *
  * <p><b>Dtypes.</b> All ten, except {@code float64} on a device without double precision
@@ -72,26 +78,33 @@ public final class GpuBackend extends AbstractBackend implements AutoCloseable {
     public static final String NAME = "gpu";
 
     private final ClContext cl;
+    private final PinnedPool pinned;
 
-    private GpuBackend(BackendSpec spec, ClContext cl) {
+    private GpuBackend(BackendSpec spec, ClContext cl, PinnedPool pinned) {
         super(spec);
         this.cl = cl;
+        this.pinned = pinned;
     }
 
     /** A backend on {@code device}, with its own context and queue. */
     static GpuBackend open(DeviceInfo device) {
         Set<DType> dtypes = supportedDTypes(device);
         ClContext cl = new ClContext(device, new ProgramSources(dtypes, device.fp64(), tile(device)));
+        PinnedPool pinned = null;
         try {
+            pinned = PinnedPool.forDevice(cl);
             BackendSpec.Builder spec = BackendSpec.builder(NAME, device.toDevice()).dtypes(dtypes);
-            DeviceMemory memory = new DeviceMemory(cl, spec.ledger());
+            DeviceMemory memory = new DeviceMemory(cl, spec.ledger(), pinned);
             return new GpuBackend(spec.memory(ledger -> memory)
                     .kernels(GpuKernels.registry(cl, dtypes))
                     .fusion(new GpuFusion(cl, dtypes))
                     .valueChecks(new DeviceValueChecks(cl, ValueChecks.onHost(memory)))
                     .indexChecks(m -> new DeviceIndexChecks(cl, new HostIndexChecks(m)))
-                    .build(), cl);
+                    .build(), cl, pinned);
         } catch (RuntimeException | Error e) {
+            if (pinned != null) {
+                pinned.close();
+            }
             cl.close();
             throw e;
         }
@@ -152,18 +165,25 @@ public final class GpuBackend extends AbstractBackend implements AutoCloseable {
         return cl;
     }
 
+    /** The pinned blocks host copies stage through, for this package's tests. */
+    PinnedPool pinnedPool() {
+        return pinned;
+    }
+
     /** True once {@link #close()} ran. */
     public boolean isClosed() {
         return cl.isClosed();
     }
 
     /**
-     * Releases the cached kernels and programs, the command queue and the context. Operations
-     * afterwards throw {@code ClosedResourceException}; tensors still open keep their buffers until
-     * they are closed. Idempotent. Do not close the shared backend of {@code Backends.get("gpu")}.
+     * Releases the idle pinned host blocks, the cached kernels and programs, the command queue and the
+     * context. Operations afterwards throw {@code ClosedResourceException}; tensors still open keep their
+     * buffers, and host arrays their pinned blocks, until they are closed. Idempotent. Do not close the
+     * shared backend of {@code Backends.get("gpu")}.
      */
     @Override
     public void close() {
+        pinned.close();
         cl.close();
     }
 }

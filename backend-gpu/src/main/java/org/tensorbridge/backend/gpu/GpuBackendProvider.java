@@ -39,6 +39,7 @@ public final class GpuBackendProvider implements BackendProvider {
 
     private final Supplier<PlatformQuery> query;
     private final Supplier<DeviceSelection> selection;
+    private final boolean stagePinned;
 
     /** Used by {@link java.util.ServiceLoader}: the real OpenCL installation and the JVM's settings. */
     public GpuBackendProvider() {
@@ -47,8 +48,14 @@ public final class GpuBackendProvider implements BackendProvider {
 
     /** For tests: another platform query or device selection. */
     GpuBackendProvider(Supplier<PlatformQuery> query, Supplier<DeviceSelection> selection) {
+        this(query, selection, false);
+    }
+
+    /** For tests: {@code stagePinned} stages every host copy through pinned memory, whatever the device. */
+    GpuBackendProvider(Supplier<PlatformQuery> query, Supplier<DeviceSelection> selection, boolean stagePinned) {
         this.query = query;
         this.selection = selection;
+        this.stagePinned = stagePinned;
     }
 
     @Override
@@ -95,6 +102,10 @@ public final class GpuBackendProvider implements BackendProvider {
         if (devices.isEmpty()) {
             throw new IllegalStateException("no OpenCL platform with a device is installed. " + INSTALL);
         }
-        return GpuBackend.open(selection.get().choose(devices));
+        GpuBackend backend = GpuBackend.open(selection.get().choose(devices));
+        if (stagePinned) {
+            backend.pinnedPool().setEnabled(true);
+        }
+        return backend;
     }
 }

@@ -50,7 +50,7 @@ class GpuIndexCheckTest {
     void open() {
         backend = OpenCl.backendOrNull();
         if (backend != null) {
-            device = new DeviceMemory(backend.context(), backend.ledger());
+            device = new DeviceMemory(backend.context(), backend.ledger(), backend.pinnedPool());
             // The device checks must answer themselves: a fallback to the host fails the test.
             deviceChecks = new DeviceIndexChecks(backend.context(), new IndexChecks() {
                 @Override

@@ -8,12 +8,14 @@ public final class P3Row implements Row {
     static final List<String> SIZES = List.of("4MiB", "256MiB");
     private static final String B = "P3GpuDeviceToHost.";
 
-    static final String NEW_MEMORY = "toHost() returns memory of its own on every call: a host block from the spi's "
-            + "pool (reused without zeroing once the previous array is closed, since no buffer over it escaped), a "
-            + "host array object and a clFinish, around the same blocking clEnqueueReadBuffer into pageable memory "
-            + "as the baseline; where the pool cannot serve (a first call, or blocks whose buffers were handed out) "
-            + "it pays ByteBuffer.allocateDirect, as raw JOCL into a new direct buffer does (the line below). On "
-            + "PoCL the read is a memcpy on the same CPU cores that run the rest, and load from other work shows";
+    static final String NEW_MEMORY = "toHost() returns memory of its own on every call: on a discrete GPU a pinned "
+            + "block (CL_MEM_ALLOC_HOST_PTR, mapped once) lent by the backend's bounded pool and taken back at close, "
+            + "elsewhere (PoCL, integrated GPUs) a pageable block of the spi's host pool; either is reused without "
+            + "zeroing once the previous array is closed, since no buffer over it escaped. Around the same blocking "
+            + "clEnqueueReadBuffer it pays a host array object and a clFinish; where no pool block can serve (a first "
+            + "call, or blocks whose buffers were handed out) it pays a new block. Pinned staging was not measured on "
+            + "a GPU when it was added (no GPU was available); on PoCL the read is a memcpy on the same CPU cores that "
+            + "run the rest, and load from other work shows";
 
     private final OpenClRow openCl;
 
@@ -51,6 +53,11 @@ public final class P3Row implements Row {
                     jmh.find(B + "joclReadIntoDirectBuffer", size), new Criterion.SpeedAtLeast(0.9), NEW_MEMORY));
             lines.add(Line.compare(id(), measure, score, "raw JOCL clEnqueueReadBuffer into a new direct buffer",
                     jmh.find(B + "joclReadIntoNewDirectBuffer", size), new Criterion.Context(), ""));
+            lines.add(Line.compare(id(), measure, score, "raw JOCL clEnqueueReadBuffer into pinned memory mapped once",
+                    jmh.find(B + "joclReadIntoPinnedBuffer", size), new Criterion.Context(), ""));
+            lines.add(Line.compare(id(), measure, score,
+                    "toHost() with pinned staging off (tensorbridge.gpu.pinned=never)",
+                    jmh.find(B + "tensorbridgeToHostPageable", size), new Criterion.Context(), ""));
         }
         return lines;
     }
