@@ -6,7 +6,7 @@ import org.tensorbridge.memory.CsrLayout;
 
 /**
  * A rank-2 COO operand's entries in row order, as the CSR row loops read them: row pointers, each entry's
- * column times {@code n} (the offset of its row in the dense operand), and, when the COO entries are not
+ * column (the row of the dense operand it multiplies), and, when the COO entries are not
  * already in row order, each entry's position among them. Built once per product, linear in nnz when the
  * entries are in row order (a canonical operand always is) and a stable sort of the rows otherwise, so
  * entries of one row keep their COO order: the order the generic kernel adds them in. Immutable.
@@ -17,22 +17,22 @@ final class CsrRows {
 
     /** {@code rows + 1} row pointers into the row-ordered entries. */
     final int[] indptr;
-    /** Per row-ordered entry: its column times {@code n}. */
-    final int[] columnOffset;
+    /** Per row-ordered entry: its column. */
+    final int[] column;
     /** Per row-ordered entry: its position in the COO operand; null when that is the same position. */
     final int[] source;
 
-    private CsrRows(int[] indptr, int[] columnOffset, int[] source) {
+    private CsrRows(int[] indptr, int[] column, int[] source) {
         this.indptr = indptr;
-        this.columnOffset = columnOffset;
+        this.column = column;
         this.source = source;
     }
 
     /** The row order of {@code nnz} native-order int64 {@code (row, column)} pairs in {@code indices}. */
-    static CsrRows of(ByteBuffer indices, int nnz, int rows, int n) {
+    static CsrRows of(ByteBuffer indices, int nnz, int rows) {
         LongBuffer pairs = indices.asLongBuffer();
         int[] indptr = new int[rows + 1];
-        int[] columnOffset = new int[nnz];
+        int[] column = new int[nnz];
         // Read in chunks: a bulk copy and a plain loop cost far less than a checked buffer read per index.
         long[] chunk = new long[2 * Math.min(nnz, CHUNK_PAIRS)];
         long previousRow = 0;
@@ -42,20 +42,20 @@ final class CsrRows {
             for (int i = 0; i < count; i++) {
                 long row = chunk[2 * i];
                 if (row < previousRow) {
-                    return sorted(indices, nnz, rows, n);
+                    return sorted(indices, nnz, rows);
                 }
                 previousRow = row;
                 indptr[(int) row + 1]++;
-                columnOffset[start + i] = (int) chunk[2 * i + 1] * n;
+                column[start + i] = (int) chunk[2 * i + 1];
             }
         }
         for (int r = 0; r < rows; r++) {
             indptr[r + 1] += indptr[r];
         }
-        return new CsrRows(indptr, columnOffset, null);
+        return new CsrRows(indptr, column, null);
     }
 
-    private static CsrRows sorted(ByteBuffer indices, int nnz, int rows, int n) {
+    private static CsrRows sorted(ByteBuffer indices, int nnz, int rows) {
         int[][] order = new int[1][];
         long[] pointers = CsrLayout.indptr(indices, nnz, rows, order);
         int[] indptr = new int[pointers.length];
@@ -63,11 +63,11 @@ final class CsrRows {
             indptr[r] = (int) pointers[r];
         }
         int[] source = order[0];
-        int[] columnOffset = new int[nnz];
+        int[] column = new int[nnz];
         for (int p = 0; p < nnz; p++) {
-            columnOffset[p] = (int) indices.getLong((2 * source[p] + 1) * Long.BYTES) * n;
+            column[p] = (int) indices.getLong((2 * source[p] + 1) * Long.BYTES);
         }
-        return new CsrRows(indptr, columnOffset, source);
+        return new CsrRows(indptr, column, source);
     }
 
     int rowCount() {
@@ -75,6 +75,6 @@ final class CsrRows {
     }
 
     int nnz() {
-        return columnOffset.length;
+        return column.length;
     }
 }

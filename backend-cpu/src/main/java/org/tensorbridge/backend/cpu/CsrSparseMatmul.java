@@ -13,8 +13,9 @@ import org.tensorbridge.spi.SparseOperand;
 
 /**
  * Sparse × dense for float32 and float64 as CSR row loops: the COO operand is put in row order once
- * per product ({@link CsrRows}: row pointers and column offsets, linear in nnz when the entries already are
- * in row order), its values and the dense operand are read into Java arrays, the rows are computed by
+ * per product ({@link CsrRows}: row pointers and columns, linear in nnz when the entries already are
+ * in row order), its values and the dense operand are read into Java arrays (the dense operand as one
+ * array per row when it is wide enough to vectorise over), the rows are computed by
  * {@link CsrRowProduct}'s vectorisable loops, and blocks of rows run on the common fork-join pool when the
  * work is large enough to pay for it. Each output row is accumulated in one thread in the entries' order
  * within the row, the order the generic {@link HostSparseKernels#matmul} adds them in, so the results are
@@ -42,22 +43,43 @@ final class CsrSparseMatmul {
             return;
         }
         CsrRows rows = CsrRows.of(memory(a.indices()), Math.toIntExact(a.nnz()),
-                Math.toIntExact(a.denseShape().dim(0)), (int) n);
+                Math.toIntExact(a.denseShape().dim(0)));
         int width = (int) n;
+        boolean wide = width >= CsrRowProduct.WIDE_MIN_COLUMNS;
         if (a.dtype() == DType.FLOAT32) {
             float[] v = floatValues(rows, memory(a.values()).asFloatBuffer());
-            FloatBuffer denseFloats = memory(b).asFloatBuffer();
-            float[] dense = new float[denseFloats.remaining()];
-            denseFloats.get(0, dense);
+            FloatBuffer dense = memory(b).asFloatBuffer();
             FloatBuffer out = memory(result).asFloatBuffer();
-            forEachBlock(rows, width, (first, end) -> CsrRowProduct.floats(rows, v, dense, width, out, first, end));
+            if (wide) {
+                float[][] denseRows = new float[(int) k][width];
+                for (int c = 0; c < k; c++) {
+                    dense.get(c * width, denseRows[c]);
+                }
+                forEachBlock(rows, width, (first, end) -> CsrRowProduct.floats(rows, v, denseRows, width, out, first,
+                        end));
+            } else {
+                float[] denseArray = new float[(int) (k * n)];
+                dense.get(0, denseArray);
+                forEachBlock(rows, width, (first, end) -> CsrRowProduct.narrowFloats(rows, v, denseArray, width, out,
+                        first, end));
+            }
         } else {
             double[] v = doubleValues(rows, memory(a.values()).asDoubleBuffer());
-            DoubleBuffer denseDoubles = memory(b).asDoubleBuffer();
-            double[] dense = new double[denseDoubles.remaining()];
-            denseDoubles.get(0, dense);
+            DoubleBuffer dense = memory(b).asDoubleBuffer();
             DoubleBuffer out = memory(result).asDoubleBuffer();
-            forEachBlock(rows, width, (first, end) -> CsrRowProduct.doubles(rows, v, dense, width, out, first, end));
+            if (wide) {
+                double[][] denseRows = new double[(int) k][width];
+                for (int c = 0; c < k; c++) {
+                    dense.get(c * width, denseRows[c]);
+                }
+                forEachBlock(rows, width, (first, end) -> CsrRowProduct.doubles(rows, v, denseRows, width, out, first,
+                        end));
+            } else {
+                double[] denseArray = new double[(int) (k * n)];
+                dense.get(0, denseArray);
+                forEachBlock(rows, width, (first, end) -> CsrRowProduct.narrowDoubles(rows, v, denseArray, width, out,
+                        first, end));
+            }
         }
     }
 
