@@ -24,10 +24,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code direct}: {@code sum[j] += v × b[offset + j]}, one entry per pass, the loop P7 ran before.
  *       C2 (JDK 17) cannot order {@code b[offset + j]} against {@code sum[j]}, so it does not vectorise it.
  *   <li>{@code directFourPerPass}: the same, four entries per pass over {@code sum}.
- *   <li>{@code copiedFourPerPass}: the backend's loop ({@code CsrRowProduct}): each entry's dense row is
- *       copied into its own scratch array first, then four entries per pass; this one vectorises.
+ *   <li>{@code copiedFourPerPass}: each entry's dense row copied into its own scratch array first, then
+ *       four entries per pass; this one vectorises, but pays a {@code System.arraycopy} per entry.
  *   <li>{@code arithmeticOnly}: {@code copiedFourPerPass} without the copies (its result is wrong): the
- *       cost of the arithmetic and loop control alone, a bound for any copy-based loop.
+ *       cost of the arithmetic and loop control alone.
+ *   <li>{@code rowArraysFourPerPass}: the backend's loop ({@code CsrRowProduct}): the dense operand as one
+ *       array per row, four entries per pass; vectorised without copies.
  * </ul>
  * Compare with SciPy's {@code csr @ dense} from {@code bench/numpy_peers.py}, which is single-threaded too.
  */
@@ -49,8 +51,10 @@ public class P7bCsrRowLoops {
     int n = 64;
     int[] indptr;
     int[] columnOffset;
+    int[] column;
     float[] values;
     float[] dense;
+    float[][] denseRows;
     float[] out;
 
     @Setup
@@ -76,7 +80,47 @@ public class P7bCsrRowLoops {
         for (int i = 0; i < dense.length; i++) {
             dense[i] = (float) random.nextDouble();
         }
+        column = new int[nnz];
+        for (int p = 0; p < nnz; p++) {
+            column[p] = columnOffset[p] / n;
+        }
+        denseRows = new float[K][];
+        for (int c = 0; c < K; c++) {
+            denseRows[c] = Arrays.copyOfRange(dense, c * n, (c + 1) * n);
+        }
         out = new float[M * n];
+    }
+
+    @Benchmark
+    public float[] rowArraysFourPerPass() {
+        float[] sum = new float[n];
+        for (int row = 0; row < M; row++) {
+            Arrays.fill(sum, 0f);
+            int p = indptr[row];
+            int last = indptr[row + 1];
+            for (; p + 4 <= last; p += 4) {
+                float v0 = values[p];
+                float v1 = values[p + 1];
+                float v2 = values[p + 2];
+                float v3 = values[p + 3];
+                float[] b0 = denseRows[column[p]];
+                float[] b1 = denseRows[column[p + 1]];
+                float[] b2 = denseRows[column[p + 2]];
+                float[] b3 = denseRows[column[p + 3]];
+                for (int j = 0; j < n; j++) {
+                    sum[j] = (((sum[j] + v0 * b0[j]) + v1 * b1[j]) + v2 * b2[j]) + v3 * b3[j];
+                }
+            }
+            for (; p < last; p++) {
+                float v = values[p];
+                float[] b0 = denseRows[column[p]];
+                for (int j = 0; j < n; j++) {
+                    sum[j] += v * b0[j];
+                }
+            }
+            System.arraycopy(sum, 0, out, row * n, n);
+        }
+        return out;
     }
 
     @Benchmark
