@@ -3,10 +3,8 @@ package org.tensorbridge.backend.cpu;
 import java.nio.ByteBuffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.tensorbridge.DType;
-import org.tensorbridge.memory.CsrLayout;
 import org.tensorbridge.memory.HostStorage;
 import org.tensorbridge.spi.HostSparseKernels;
 import org.tensorbridge.spi.KernelCall;
@@ -15,16 +13,18 @@ import org.tensorbridge.spi.SparseOperand;
 
 /**
  * Sparse × dense for float32 and float64 as CSR row loops: the COO operand is put in row order once
- * (row pointers, columns and values, linear in nnz), the dense operand is read into a Java array so
- * the inner {@code row += v × b[column]} loop vectorises, and blocks of rows run on the common fork-join
- * pool when the work is large enough to pay for it. Each output row is accumulated in one thread in
- * the entries' order within the row, the order the generic {@link HostSparseKernels#matmul} adds them in,
- * so the results are the same bit for bit. Other dtypes, and dense operands too large for one Java
- * array, go to that generic kernel. Stateless and thread-safe.
+ * per product ({@link CsrRows}: row pointers and columns, linear in nnz when the entries already are
+ * in row order), its values and the dense operand are read into Java arrays (the dense operand as one
+ * array per row when it is wide enough to vectorise over), the rows are computed by
+ * {@link CsrRowProduct}'s vectorisable loops, and blocks of rows run on the common fork-join pool when the
+ * work is large enough to pay for it. Each output row is accumulated in one thread in the entries' order
+ * within the row, the order the generic {@link HostSparseKernels#matmul} adds them in, so the results are
+ * the same bit for bit. Other dtypes, and dense operands too large for one Java array, go to that generic
+ * kernel. Stateless and thread-safe.
  */
 final class CsrSparseMatmul {
     /** Multiply-adds below which one thread does the whole product: splitting costs more than it saves. */
-    private static final long PARALLEL_MIN_WORK = 1L << 18;
+    private static final long PARALLEL_MIN_WORK = 1L << 20;
     /** Rows per task: enough to amortise a task, few enough for the pool to balance uneven rows. */
     private static final int ROWS_PER_BLOCK = 64;
     /** The largest dense operand, in elements, read into a Java array (256 MiB of float64). */
@@ -42,60 +42,70 @@ final class CsrSparseMatmul {
             HostSparseKernels.matmul(a, b, result);
             return;
         }
-        RowOrder rows = RowOrder.of(a, (int) n);
+        CsrRows rows = CsrRows.of(memory(a.indices()), Math.toIntExact(a.nnz()),
+                Math.toIntExact(a.denseShape().dim(0)));
+        int width = (int) n;
+        boolean wide = width >= CsrRowProduct.WIDE_MIN_COLUMNS;
         if (a.dtype() == DType.FLOAT32) {
-            floats(rows, memory(a.values()), memory(b), (int) n, memory(result).asFloatBuffer());
+            float[] v = floatValues(rows, memory(a.values()).asFloatBuffer());
+            FloatBuffer dense = memory(b).asFloatBuffer();
+            FloatBuffer out = memory(result).asFloatBuffer();
+            if (wide) {
+                float[][] denseRows = new float[(int) k][width];
+                for (int c = 0; c < k; c++) {
+                    dense.get(c * width, denseRows[c]);
+                }
+                forEachBlock(rows, width, (first, end) -> CsrRowProduct.floats(rows, v, denseRows, width, out, first,
+                        end));
+            } else {
+                float[] denseArray = new float[(int) (k * n)];
+                dense.get(0, denseArray);
+                forEachBlock(rows, width, (first, end) -> CsrRowProduct.narrowFloats(rows, v, denseArray, width, out,
+                        first, end));
+            }
         } else {
-            doubles(rows, memory(a.values()), memory(b), (int) n, memory(result).asDoubleBuffer());
+            double[] v = doubleValues(rows, memory(a.values()).asDoubleBuffer());
+            DoubleBuffer dense = memory(b).asDoubleBuffer();
+            DoubleBuffer out = memory(result).asDoubleBuffer();
+            if (wide) {
+                double[][] denseRows = new double[(int) k][width];
+                for (int c = 0; c < k; c++) {
+                    dense.get(c * width, denseRows[c]);
+                }
+                forEachBlock(rows, width, (first, end) -> CsrRowProduct.doubles(rows, v, denseRows, width, out, first,
+                        end));
+            } else {
+                double[] denseArray = new double[(int) (k * n)];
+                dense.get(0, denseArray);
+                forEachBlock(rows, width, (first, end) -> CsrRowProduct.narrowDoubles(rows, v, denseArray, width, out,
+                        first, end));
+            }
         }
     }
 
-    private static void floats(RowOrder rows, ByteBuffer values, ByteBuffer dense, int n, FloatBuffer out) {
-        float[] v = new float[rows.source.length];
-        for (int p = 0; p < v.length; p++) {
-            v[p] = values.getFloat(rows.source[p] * Float.BYTES);
-        }
-        FloatBuffer denseFloats = dense.asFloatBuffer();
-        float[] b = new float[denseFloats.remaining()];
-        denseFloats.get(0, b);
-        forEachBlock(rows, n, (first, last) -> {
-            float[] sum = new float[n];
-            for (int r = first; r < last; r++) {
-                Arrays.fill(sum, 0f);
-                for (int p = rows.indptr[r]; p < rows.indptr[r + 1]; p++) {
-                    float value = v[p];
-                    int offset = rows.columnOffset[p];
-                    for (int j = 0; j < n; j++) {
-                        sum[j] += value * b[offset + j];
-                    }
-                }
-                out.put(r * n, sum);
+    /** The values in row order: one bulk read when the COO order already is row order. */
+    private static float[] floatValues(CsrRows rows, FloatBuffer values) {
+        float[] v = new float[rows.nnz()];
+        if (rows.source == null) {
+            values.get(0, v);
+        } else {
+            for (int p = 0; p < v.length; p++) {
+                v[p] = values.get(rows.source[p]);
             }
-        });
+        }
+        return v;
     }
 
-    private static void doubles(RowOrder rows, ByteBuffer values, ByteBuffer dense, int n, DoubleBuffer out) {
-        double[] v = new double[rows.source.length];
-        for (int p = 0; p < v.length; p++) {
-            v[p] = values.getDouble(rows.source[p] * Double.BYTES);
-        }
-        DoubleBuffer denseDoubles = dense.asDoubleBuffer();
-        double[] b = new double[denseDoubles.remaining()];
-        denseDoubles.get(0, b);
-        forEachBlock(rows, n, (first, last) -> {
-            double[] sum = new double[n];
-            for (int r = first; r < last; r++) {
-                Arrays.fill(sum, 0d);
-                for (int p = rows.indptr[r]; p < rows.indptr[r + 1]; p++) {
-                    double value = v[p];
-                    int offset = rows.columnOffset[p];
-                    for (int j = 0; j < n; j++) {
-                        sum[j] += value * b[offset + j];
-                    }
-                }
-                out.put(r * n, sum);
+    private static double[] doubleValues(CsrRows rows, DoubleBuffer values) {
+        double[] v = new double[rows.nnz()];
+        if (rows.source == null) {
+            values.get(0, v);
+        } else {
+            for (int p = 0; p < v.length; p++) {
+                v[p] = values.get(rows.source[p]);
             }
-        });
+        }
+        return v;
     }
 
     private interface RowBlock {
@@ -103,9 +113,9 @@ final class CsrSparseMatmul {
     }
 
     /** Runs {@code block} over every row, in parallel blocks when the product is large. */
-    private static void forEachBlock(RowOrder rows, int n, RowBlock block) {
-        int rowCount = rows.indptr.length - 1;
-        if ((long) rows.source.length * n < PARALLEL_MIN_WORK) {
+    private static void forEachBlock(CsrRows rows, int n, RowBlock block) {
+        int rowCount = rows.rowCount();
+        if ((long) rows.nnz() * n < PARALLEL_MIN_WORK) {
             block.compute(0, rowCount);
             return;
         }
@@ -117,38 +127,5 @@ final class CsrSparseMatmul {
 
     private static ByteBuffer memory(Operand operand) {
         return ((HostStorage) operand.storage()).transientBuffer();
-    }
-
-    /**
-     * The entries in row order: row pointers, each entry's position in the COO operand, and its column
-     * times {@code n} (the offset of its row of the dense operand).
-     */
-    private static final class RowOrder {
-        final int[] indptr;
-        final int[] source;
-        final int[] columnOffset;
-
-        private RowOrder(int[] indptr, int[] source, int[] columnOffset) {
-            this.indptr = indptr;
-            this.source = source;
-            this.columnOffset = columnOffset;
-        }
-
-        static RowOrder of(SparseOperand a, int n) {
-            ByteBuffer indices = memory(a.indices());
-            int nnz = Math.toIntExact(a.nnz());
-            int[][] order = new int[1][];
-            long[] pointers = CsrLayout.indptr(indices, nnz, a.denseShape().dim(0), order);
-            int[] indptr = new int[pointers.length];
-            for (int r = 0; r < pointers.length; r++) {
-                indptr[r] = (int) pointers[r];
-            }
-            int[] source = order[0] != null ? order[0] : IntStream.range(0, nnz).toArray();
-            int[] columnOffset = new int[nnz];
-            for (int p = 0; p < nnz; p++) {
-                columnOffset[p] = (int) indices.getLong((2 * source[p] + 1) * Long.BYTES) * n;
-            }
-            return new RowOrder(indptr, source, columnOffset);
-        }
     }
 }

@@ -3,6 +3,8 @@ package org.tensorbridge.backend.cpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
@@ -16,8 +18,9 @@ import org.tensorbridge.Tensor;
 
 /**
  * The CPU backend's CSR sparse × dense kernel gives the reference backend's generic kernel's results
- * bit for bit: entries in random (not row) order, repeated positions, empty rows, NaN and infinities,
- * products small enough for one thread and large enough for the fork-join pool. NaNs compare as one value:
+ * bit for bit: entries in random (not row) order and in row order, repeated positions, empty rows, rows
+ * with more and fewer entries than one pass folds in, NaN and infinities, products small enough for one
+ * thread and large enough for the fork-join pool, more output columns than one tile. NaNs compare as one value:
  * which operand's NaN payload an addition keeps is the processor's choice, not the contract's.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -30,10 +33,12 @@ class CpuSparseMatmulTest {
         assertEquals(0, cpu.ledger().liveBlocks(), cpu.ledger().toString());
     }
 
-    @ParameterizedTest(name = "{0} x {1} times {1} x {2}, {3} entries, float64 {4}")
-    @CsvSource({"7, 5, 3, 12, false", "7, 5, 3, 12, true", "300, 200, 48, 9000, false", "300, 200, 48, 9000, true",
-            "1, 1, 1, 0, false", "40, 30, 1, 100, false"})
-    void sameBitsAsTheGenericKernel(int m, int k, int n, int nnz, boolean float64) {
+    @ParameterizedTest(name = "{0} x {1} times {1} x {2}, {3} entries, float64 {4}, in row order {5}")
+    @CsvSource({"7, 5, 3, 12, false, false", "7, 5, 3, 12, true, false", "300, 200, 48, 9000, false, false",
+            "300, 200, 48, 9000, true, false", "1, 1, 1, 0, false, false", "40, 30, 1, 100, false, false",
+            "64, 50, 64, 700, false, false", "64, 50, 64, 700, true, true", "64, 50, 64, 700, false, true",
+            "9, 6, 1100, 40, false, true", "9, 6, 1100, 40, true, false", "200, 300, 67, 20000, false, true"})
+    void sameBitsAsTheGenericKernel(int m, int k, int n, int nnz, boolean float64, boolean byRow) {
         Random random = new Random(m * 31L + nnz);
         long[][] indices = new long[nnz][];
         double[] values = new double[nnz];
@@ -42,6 +47,20 @@ class CpuSparseMatmulTest {
             indices[p] = new long[] {(random.nextInt(m) / 3) * 3 % m, random.nextInt(k)};
             values[p] = random.nextInt(50) == 0 ? Double.NaN : random.nextInt(50) == 1 ? Double.NEGATIVE_INFINITY
                     : random.nextGaussian() * 1e3;
+        }
+        if (byRow) {
+            // Rows ascending, columns within a row still random and repeated: in row order, not canonical.
+            Integer[] order = new Integer[nnz];
+            Arrays.setAll(order, p -> p);
+            Arrays.sort(order, Comparator.comparingLong(p -> indices[p][0]));
+            long[][] sortedIndices = new long[nnz][];
+            double[] sortedValues = new double[nnz];
+            for (int p = 0; p < nnz; p++) {
+                sortedIndices[p] = indices[order[p]];
+                sortedValues[p] = values[order[p]];
+            }
+            System.arraycopy(sortedIndices, 0, indices, 0, nnz);
+            System.arraycopy(sortedValues, 0, values, 0, nnz);
         }
         double[] dense = random.doubles((long) k * n, -1, 1).toArray();
         assertArrayEquals(product(reference, indices, values, dense, m, k, n, float64),
