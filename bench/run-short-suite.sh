@@ -55,6 +55,14 @@ else
   echo "   NumPy not found: its figures will be reported missing" >&2
 fi
 
+# The JDK's signal-chaining library in every fork (they inherit the environment): PoCL's LLVM replaces the
+# JVM's SIGSEGV handler with one that resets on delivery, and a fork with two threads at a safepoint then dies
+# with exit code 139 (seen in P7). Preloaded, libjsig keeps the JVM's handler first.
+jsig="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/libjsig.so"
+if [[ -f "$jsig" ]]; then
+  export LD_PRELOAD="$jsig${LD_PRELOAD:+:$LD_PRELOAD}"
+fi
+
 echo "== OpenCL device for P3 and P5 (org.tensorbridge.bench.OpenClProbe)"
 classes='P1SharedConversion|P2CopyConversion|P4EagerArithmetic|P4bGraphSession|P6ArrowInterop|P7SparseMatmul|P8aTensorflowEager|P8bTensorflowShare|P8cTensorflowSession|P9FlightTransfer'
 if opencl=$(java -cp bench/target/benchmarks.jar org.tensorbridge.bench.OpenClProbe 2>/dev/null); then

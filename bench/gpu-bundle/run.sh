@@ -16,6 +16,8 @@ work=$(mktemp -d)
 STEPS=${STEPS:-conformance tests jmh}
 mkdir -p "$OUT"
 JAVA=$B/jre/bin/java
+# The JDK's signal-chaining library, as bin/tensorbridge does: a driver's own SIGSEGV handler must not replace the JVM's.
+[ -f "$B/jre/lib/libjsig.so" ] && export LD_PRELOAD="$B/jre/lib/libjsig.so${LD_PRELOAD:+:$LD_PRELOAD}"
 log() { echo "== $* ($(date -u +%T))"; }
 if [ -z "${LOCAL:-}" ]; then
   log "OpenCL setup"
