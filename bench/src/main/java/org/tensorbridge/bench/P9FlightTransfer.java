@@ -68,6 +68,7 @@ public class P9FlightTransfer {
     TensorFlightServer server;
     FlightServer rawServer;
     Float4Vector rawColumn;
+    VectorSchemaRoot rawRoot;
 
     @Setup(Level.Trial)
     public void startServers() throws Exception {
@@ -83,14 +84,15 @@ public class P9FlightTransfer {
             rawColumn.set(i, 1.5f);
         }
         rawColumn.setValueCount(floats);
+        // One root for every call, closed with the servers: closing a root closes its column, which would leave
+        // later calls an empty column to send.
+        rawRoot = new VectorSchemaRoot(List.<FieldVector>of(rawColumn));
         NoOpFlightProducer oneColumn = new NoOpFlightProducer() {
             @Override
             public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
-                try (VectorSchemaRoot root = new VectorSchemaRoot(List.<FieldVector>of(rawColumn))) {
-                    listener.start(root);
-                    listener.putNext();
-                    listener.completed();
-                }
+                listener.start(rawRoot);
+                listener.putNext();
+                listener.completed();
             }
         };
         rawServer = FlightServer.builder(serverMemory, Location.forGrpcInsecure("localhost", 0), oneColumn).build()
@@ -101,7 +103,7 @@ public class P9FlightTransfer {
     public void stopServers() throws Exception {
         server.close();
         rawServer.close();
-        rawColumn.close();
+        rawRoot.close();
         serverMemory.close();
     }
 
@@ -112,6 +114,7 @@ public class P9FlightTransfer {
         BufferAllocator memory;
         TensorFlightClient tensorbridge;
         FlightClient raw;
+        long expectedRows;
 
         @Setup(Level.Trial)
         public void connect(P9FlightTransfer bench) {
@@ -119,6 +122,7 @@ public class P9FlightTransfer {
             memory = new RootAllocator();
             tensorbridge = TensorFlightClient.builder(bench.server.location(), memory).connect();
             raw = FlightClient.builder(memory, bench.rawServer.getLocation()).build();
+            expectedRows = Sizes.floats(bench.size);
         }
 
         @TearDown(Level.Trial)
@@ -159,6 +163,9 @@ public class P9FlightTransfer {
             while (stream.next()) {
                 rows += stream.getRoot().getRowCount();
             }
+        }
+        if (rows != client.expectedRows) {
+            throw new IllegalStateException("the raw DoGet delivered " + rows + " floats; expected " + client.expectedRows);
         }
         return rows;
     }
