@@ -129,7 +129,7 @@ class DenseTransferTest {
         try (Tensor tensor = TestTensors.ramp(TestTensors.cpu(), 0, 100, 16)) {
             client.put("joined", tensor);
         }
-        assertTrue(peers.log.stream().anyMatch(line -> line.contains("DoPut joined")), peers.log::toString);
+        peers.awaitLogLine(line -> line.contains("DoPut joined"));
         try (FetchedTensor fetched = client.get("joined", TestTensors.cpu(), CopyPolicy.NEVER)) {
             assertEquals(Sharing.SHARED, fetched.sharing());
             assertArrayEquals(TestTensors.ramp(0, 1600), TestTensors.values(fetched.tensor()));

@@ -57,8 +57,7 @@ class FaultTest {
             leaving.getSome("big", 3); // the schema and two batches of 256
             leaving.disconnect();
         }
-        await(() -> peers.log.stream().anyMatch(line -> line.contains("DoGet big") && line.contains("CANCELLED")),
-                "the request log says the stream was cancelled");
+        peers.awaitLogLine(line -> line.contains("DoGet big") && line.contains("CANCELLED"));
         await(() -> server.allocatedBytes() == published, "the server holds only what it publishes again");
         stillServes(server);
     }
@@ -79,7 +78,7 @@ class FaultTest {
             await(() -> server.allocatedBytes() > 0, "the server received the batches");
             leaving.disconnect(); // gone before completing the stream
         }
-        await(() -> peers.log.stream().anyMatch(line -> line.contains("DoPut half")), "the put ended on the server");
+        peers.awaitLogLine(line -> line.contains("DoPut half"));
         assertEquals(List.of(), server.names(), "a partly received tensor is never published");
         await(() -> server.allocatedBytes() == 0, "the received batches were released");
         stillServes(server);
@@ -154,7 +153,7 @@ class FaultTest {
                     .contains(cut.status().code()), cut::toString);
         }
         assertEquals(List.of(), server.names());
-        assertTrue(peers.log.stream().anyMatch(line -> line.endsWith("stopped")), peers.log::toString);
+        peers.awaitLogLine(line -> line.endsWith("stopped"));
     }
 
     @Test
@@ -174,8 +173,7 @@ class FaultTest {
             assertEquals(FlightStatusCode.TIMED_OUT, dropped.status().code());
             assertTrue(dropped.getMessage().contains("read nothing for 300 ms"), dropped::getMessage);
         }
-        await(() -> peers.log.stream().anyMatch(line -> line.contains("DoGet big") && line.contains("TIMED_OUT")),
-                "the request log says the reader was dropped");
+        peers.awaitLogLine(line -> line.contains("DoGet big") && line.contains("TIMED_OUT"));
         await(() -> server.allocatedBytes() == published, "the dropped stream's batches were released");
         stillServes(server);
     }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -25,6 +26,31 @@ final class FlightPeers implements BeforeEachCallback, AfterEachCallback {
     private final List<TensorFlightServer> servers = new ArrayList<>();
     private final List<AutoCloseable> clients = new ArrayList<>();
     final List<String> log = Collections.synchronizedList(new ArrayList<>());
+
+    /**
+     * Waits up to 20 s for a request-log line that {@code matches}: the server writes a call's line once the call
+     * has ended on its side, which can be after the client already has its answer.
+     */
+    void awaitLogLine(Predicate<String> matches) {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (logLines().stream().noneMatch(matches)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no request-log line matched in 20 s; the log: " + logLines());
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for the request log", e);
+            }
+        }
+    }
+
+    private List<String> logLines() {
+        synchronized (log) {
+            return new ArrayList<>(log);
+        }
+    }
 
     RootAllocator serverMemory() {
         return serverMemory;

@@ -68,8 +68,7 @@ class PyarrowFlightTest {
         String output = PythonPeer.run(PythonPeer.peer("client", "grpc://localhost:" + server.port(), "--user", "alice",
                 "--password", "pa55"));
         assertTrue(output.endsWith("ok\n"), output);
-        assertTrue(peers.log.stream().anyMatch(line -> line.contains("DoPut from_python") && line.contains("(alice, ")),
-                peers.log::toString);
+        peers.awaitLogLine(line -> line.contains("DoPut from_python") && line.contains("(alice, "));
     }
 
     @Test

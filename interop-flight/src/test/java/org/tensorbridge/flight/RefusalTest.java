@@ -61,7 +61,7 @@ class RefusalTest {
                 () -> peers.client(server, b -> b.bearerToken("guess")).get("ramp", TestTensors.cpu(),
                         CopyPolicy.NEVER));
         assertEquals(FlightStatusCode.UNAUTHENTICATED, wrong.status());
-        assertTrue(peers.log.stream().anyMatch(line -> line.contains("refused UNAUTHENTICATED")), peers.log::toString);
+        peers.awaitLogLine(line -> line.contains("refused UNAUTHENTICATED"));
         stillServes(server, b -> b.bearerToken("s3cret"));
     }
 
@@ -74,8 +74,7 @@ class RefusalTest {
         assertEquals(FlightStatusCode.UNAUTHENTICATED, wrong.status());
         assertTrue(wrong.getMessage().contains("authenticate_basic_token"), wrong.getMessage());
         stillServes(server, b -> b.basicAuth("alice", "pa55"));
-        assertTrue(peers.log.stream().anyMatch(line -> line.contains("DoGet ramp") && line.contains("(alice, ")),
-                peers.log::toString);
+        peers.awaitLogLine(line -> line.contains("DoGet ramp") && line.contains("(alice, "));
     }
 
     @Test
