@@ -14,6 +14,7 @@ per call of a timeit run long enough to last at least 0.2 s (timeit.Timer.autora
 """
 import json
 import platform
+import os
 import statistics
 import sys
 import timeit
@@ -25,6 +26,13 @@ BYTE_SIZES = {"4KiB": 4 << 10, "4MiB": 4 << 20, "256MiB": 256 << 20}
 ELEMENT_COUNTS = {"1K": 1 << 10, "1M": 1 << 20, "16M": 16 << 20}
 SPARSE_DENSITIES = ["0.01", "0.10"]
 
+
+
+def interpreter():
+    """sys.executable, relative to the current folder when it lies inside it."""
+    path = os.path.abspath(sys.executable)
+    here = os.path.abspath(os.curdir)
+    return os.path.relpath(path, here) if path.startswith(here + os.sep) else path
 
 def seconds_per_call(statement, namespace):
     timer = timeit.Timer(statement, globals=namespace)
@@ -71,7 +79,8 @@ def main():
                             "ns_per_call": seconds_per_call("a @ b", namespace) * 1e9})
             del csr, namespace
     document = {
-        "python": sys.executable + " " + platform.python_version(),
+        # Relative to the working folder when inside it: the report names no path of one machine.
+        "python": interpreter() + " " + platform.python_version(),
         "numpy": np.__version__,
         "method": "timeit: median of %d repeats of the mean time per call (Timer.autorange)" % REPEATS,
         "results": results,
