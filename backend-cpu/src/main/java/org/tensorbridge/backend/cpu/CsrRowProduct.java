@@ -6,7 +6,9 @@ import java.util.Arrays;
 
 /**
  * The inner loops of CSR × dense: rows of the product, each accumulated over its row's entries in row
- * order, so every output element is {@code ((0 + v0·b0) + v1·b1) + …} in the generic kernel's order.
+ * order, so every output element is {@code ((0 + v0·b0) + v1·b1) + …} in the generic kernel's order. Each
+ * loop is a {@link CsrRows.RowSink} fed by {@link CsrRows#visitRows}, which hands it the entries' columns in
+ * chunks; the sink reads the same chunk of values into an array of its own.
  *
  * <p>Why the loops look the way they do. HotSpot's C2 (JDK 17) turns an accumulation loop into SIMD code
  * only when it can order every load against every store of the loop. It can for different arrays read and
@@ -18,7 +20,7 @@ import java.util.Arrays;
  * any {@code n}. Narrow products ({@code n} below {@link #WIDE_MIN_COLUMNS}) keep the dense operand in one
  * array: there is little to vectorise, and one array per row would cost more memory than it holds.
  *
- * <p>Stateless; each call allocates its own accumulator, so calls on disjoint rows may run in parallel.
+ * <p>Each sink is used by one thread for one block of rows; blocks on disjoint rows may run in parallel.
  */
 final class CsrRowProduct {
     /** Output columns from which the dense operand is split into one array per row. */
@@ -29,19 +31,42 @@ final class CsrRowProduct {
     private CsrRowProduct() {
     }
 
-    /** Rows {@code [first, end)} of {@code out = A × b} for float32; {@code b[c]} is the dense operand's row c. */
-    static void floats(CsrRows rows, float[] v, float[][] b, int n, FloatBuffer out, int first, int end) {
-        float[] sum = new float[n];
-        int[] indptr = rows.indptr;
-        int[] column = rows.column;
-        for (int r = first; r < end; r++) {
-            int start = indptr[r];
-            int last = indptr[r + 1];
-            for (int from = 0; from < n; from += TILE) {
-                int to = Math.min(n, from + TILE);
-                Arrays.fill(sum, from, to, 0f);
-                int p = start;
-                for (; p + 4 <= last; p += 4) {
+    /** float32 rows of {@code out = A × b}, {@code b[c]} the dense operand's row c. */
+    static final class WideFloats implements CsrRows.RowSink {
+        private final FloatBuffer values;
+        private final float[][] b;
+        private final FloatBuffer out;
+        private final float[] sum;
+        private final float[] v;
+
+        WideFloats(CsrRows rows, float[][] b, int n, FloatBuffer out) {
+            this.values = rows.values().asFloatBuffer();
+            this.b = b;
+            this.out = out;
+            this.sum = new float[n];
+            this.v = new float[CsrRows.CHUNK_ENTRIES];
+        }
+
+        @Override
+        public void chunk(int firstEntry, int count) {
+            values.get(firstEntry, v, 0, count);
+        }
+
+        @Override
+        public void beginRow(int row) {
+            Arrays.fill(sum, 0f);
+        }
+
+        @Override
+        public void entries(int[] column, int from, int to) {
+            float[] sum = this.sum;
+            float[] v = this.v;
+            float[][] b = this.b;
+            int n = sum.length;
+            for (int tile = 0; tile < n; tile += TILE) {
+                int tileEnd = Math.min(n, tile + TILE);
+                int p = from;
+                for (; p + 4 <= to; p += 4) {
                     float v0 = v[p];
                     float v1 = v[p + 1];
                     float v2 = v[p + 2];
@@ -50,51 +75,106 @@ final class CsrRowProduct {
                     float[] b1 = b[column[p + 1]];
                     float[] b2 = b[column[p + 2]];
                     float[] b3 = b[column[p + 3]];
-                    for (int j = from; j < to; j++) {
+                    for (int j = tile; j < tileEnd; j++) {
                         sum[j] = (((sum[j] + v0 * b0[j]) + v1 * b1[j]) + v2 * b2[j]) + v3 * b3[j];
                     }
                 }
-                for (; p < last; p++) {
+                for (; p < to; p++) {
                     float v0 = v[p];
                     float[] b0 = b[column[p]];
-                    for (int j = from; j < to; j++) {
+                    for (int j = tile; j < tileEnd; j++) {
                         sum[j] += v0 * b0[j];
                     }
                 }
             }
-            out.put(r * n, sum);
+        }
+
+        @Override
+        public void endRow(int row) {
+            out.put(row * sum.length, sum);
         }
     }
 
-    /** Rows {@code [first, end)} of {@code out = A × b} for float32 and narrow {@code b} in one array. */
-    static void narrowFloats(CsrRows rows, float[] v, float[] b, int n, FloatBuffer out, int first, int end) {
-        float[] sum = new float[n];
-        for (int r = first; r < end; r++) {
+    /** float32 rows of {@code out = A × b} for a narrow {@code b} in one array. */
+    static final class NarrowFloats implements CsrRows.RowSink {
+        private final FloatBuffer values;
+        private final float[] b;
+        private final FloatBuffer out;
+        private final float[] sum;
+        private final float[] v;
+
+        NarrowFloats(CsrRows rows, float[] b, int n, FloatBuffer out) {
+            this.values = rows.values().asFloatBuffer();
+            this.b = b;
+            this.out = out;
+            this.sum = new float[n];
+            this.v = new float[CsrRows.CHUNK_ENTRIES];
+        }
+
+        @Override
+        public void chunk(int firstEntry, int count) {
+            values.get(firstEntry, v, 0, count);
+        }
+
+        @Override
+        public void beginRow(int row) {
             Arrays.fill(sum, 0f);
-            for (int p = rows.indptr[r]; p < rows.indptr[r + 1]; p++) {
+        }
+
+        @Override
+        public void entries(int[] column, int from, int to) {
+            int n = sum.length;
+            for (int p = from; p < to; p++) {
                 float value = v[p];
-                int offset = rows.column[p] * n;
+                int offset = column[p] * n;
                 for (int j = 0; j < n; j++) {
                     sum[j] += value * b[offset + j];
                 }
             }
-            out.put(r * n, sum);
+        }
+
+        @Override
+        public void endRow(int row) {
+            out.put(row * sum.length, sum);
         }
     }
 
-    /** Rows {@code [first, end)} of {@code out = A × b} for float64; {@code b[c]} is the dense operand's row c. */
-    static void doubles(CsrRows rows, double[] v, double[][] b, int n, DoubleBuffer out, int first, int end) {
-        double[] sum = new double[n];
-        int[] indptr = rows.indptr;
-        int[] column = rows.column;
-        for (int r = first; r < end; r++) {
-            int start = indptr[r];
-            int last = indptr[r + 1];
-            for (int from = 0; from < n; from += TILE) {
-                int to = Math.min(n, from + TILE);
-                Arrays.fill(sum, from, to, 0d);
-                int p = start;
-                for (; p + 4 <= last; p += 4) {
+    /** float64 rows of {@code out = A × b}, {@code b[c]} the dense operand's row c. */
+    static final class WideDoubles implements CsrRows.RowSink {
+        private final DoubleBuffer values;
+        private final double[][] b;
+        private final DoubleBuffer out;
+        private final double[] sum;
+        private final double[] v;
+
+        WideDoubles(CsrRows rows, double[][] b, int n, DoubleBuffer out) {
+            this.values = rows.values().asDoubleBuffer();
+            this.b = b;
+            this.out = out;
+            this.sum = new double[n];
+            this.v = new double[CsrRows.CHUNK_ENTRIES];
+        }
+
+        @Override
+        public void chunk(int firstEntry, int count) {
+            values.get(firstEntry, v, 0, count);
+        }
+
+        @Override
+        public void beginRow(int row) {
+            Arrays.fill(sum, 0d);
+        }
+
+        @Override
+        public void entries(int[] column, int from, int to) {
+            double[] sum = this.sum;
+            double[] v = this.v;
+            double[][] b = this.b;
+            int n = sum.length;
+            for (int tile = 0; tile < n; tile += TILE) {
+                int tileEnd = Math.min(n, tile + TILE);
+                int p = from;
+                for (; p + 4 <= to; p += 4) {
                     double v0 = v[p];
                     double v1 = v[p + 1];
                     double v2 = v[p + 2];
@@ -103,35 +183,67 @@ final class CsrRowProduct {
                     double[] b1 = b[column[p + 1]];
                     double[] b2 = b[column[p + 2]];
                     double[] b3 = b[column[p + 3]];
-                    for (int j = from; j < to; j++) {
+                    for (int j = tile; j < tileEnd; j++) {
                         sum[j] = (((sum[j] + v0 * b0[j]) + v1 * b1[j]) + v2 * b2[j]) + v3 * b3[j];
                     }
                 }
-                for (; p < last; p++) {
+                for (; p < to; p++) {
                     double v0 = v[p];
                     double[] b0 = b[column[p]];
-                    for (int j = from; j < to; j++) {
+                    for (int j = tile; j < tileEnd; j++) {
                         sum[j] += v0 * b0[j];
                     }
                 }
             }
-            out.put(r * n, sum);
+        }
+
+        @Override
+        public void endRow(int row) {
+            out.put(row * sum.length, sum);
         }
     }
 
-    /** Rows {@code [first, end)} of {@code out = A × b} for float64 and narrow {@code b} in one array. */
-    static void narrowDoubles(CsrRows rows, double[] v, double[] b, int n, DoubleBuffer out, int first, int end) {
-        double[] sum = new double[n];
-        for (int r = first; r < end; r++) {
+    /** float64 rows of {@code out = A × b} for a narrow {@code b} in one array. */
+    static final class NarrowDoubles implements CsrRows.RowSink {
+        private final DoubleBuffer values;
+        private final double[] b;
+        private final DoubleBuffer out;
+        private final double[] sum;
+        private final double[] v;
+
+        NarrowDoubles(CsrRows rows, double[] b, int n, DoubleBuffer out) {
+            this.values = rows.values().asDoubleBuffer();
+            this.b = b;
+            this.out = out;
+            this.sum = new double[n];
+            this.v = new double[CsrRows.CHUNK_ENTRIES];
+        }
+
+        @Override
+        public void chunk(int firstEntry, int count) {
+            values.get(firstEntry, v, 0, count);
+        }
+
+        @Override
+        public void beginRow(int row) {
             Arrays.fill(sum, 0d);
-            for (int p = rows.indptr[r]; p < rows.indptr[r + 1]; p++) {
+        }
+
+        @Override
+        public void entries(int[] column, int from, int to) {
+            int n = sum.length;
+            for (int p = from; p < to; p++) {
                 double value = v[p];
-                int offset = rows.column[p] * n;
+                int offset = column[p] * n;
                 for (int j = 0; j < n; j++) {
                     sum[j] += value * b[offset + j];
                 }
             }
-            out.put(r * n, sum);
+        }
+
+        @Override
+        public void endRow(int row) {
+            out.put(row * sum.length, sum);
         }
     }
 }

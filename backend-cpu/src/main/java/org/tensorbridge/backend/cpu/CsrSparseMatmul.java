@@ -12,10 +12,10 @@ import org.tensorbridge.spi.Operand;
 import org.tensorbridge.spi.SparseOperand;
 
 /**
- * Sparse × dense for float32 and float64 as CSR row loops: the COO operand is put in row order once
- * per product ({@link CsrRows}: row pointers and columns, linear in nnz when the entries already are
- * in row order), its values and the dense operand are read into Java arrays (the dense operand as one
- * array per row when it is wide enough to vectorise over), the rows are computed by
+ * Sparse × dense for float32 and float64 as CSR row loops: the COO operand's entries are read in row
+ * order ({@link CsrRows}: in place when they already are in row order, as a canonical operand's are,
+ * else sorted into a copy once per product), the dense operand is read into Java arrays (one array per
+ * row when it is wide enough to vectorise over), the rows are computed by
  * {@link CsrRowProduct}'s vectorisable loops, and blocks of rows run on the common fork-join pool when the
  * work is large enough to pay for it. Each output row is accumulated in one thread in the entries' order
  * within the row, the order the generic {@link HostSparseKernels#matmul} adds them in, so the results are
@@ -42,12 +42,10 @@ final class CsrSparseMatmul {
             HostSparseKernels.matmul(a, b, result);
             return;
         }
-        CsrRows rows = CsrRows.of(memory(a.indices()), Math.toIntExact(a.nnz()),
-                Math.toIntExact(a.denseShape().dim(0)));
+        CsrRows rows = CsrRows.of(a);
         int width = (int) n;
         boolean wide = width >= CsrRowProduct.WIDE_MIN_COLUMNS;
         if (a.dtype() == DType.FLOAT32) {
-            float[] v = floatValues(rows, memory(a.values()).asFloatBuffer());
             FloatBuffer dense = memory(b).asFloatBuffer();
             FloatBuffer out = memory(result).asFloatBuffer();
             if (wide) {
@@ -55,16 +53,15 @@ final class CsrSparseMatmul {
                 for (int c = 0; c < k; c++) {
                     dense.get(c * width, denseRows[c]);
                 }
-                forEachBlock(rows, width, (first, end) -> CsrRowProduct.floats(rows, v, denseRows, width, out, first,
-                        end));
+                forEachBlock(rows, width, (first, end) -> rows.visitRows(first, end,
+                        new CsrRowProduct.WideFloats(rows, denseRows, width, out)));
             } else {
                 float[] denseArray = new float[(int) (k * n)];
                 dense.get(0, denseArray);
-                forEachBlock(rows, width, (first, end) -> CsrRowProduct.narrowFloats(rows, v, denseArray, width, out,
-                        first, end));
+                forEachBlock(rows, width, (first, end) -> rows.visitRows(first, end,
+                        new CsrRowProduct.NarrowFloats(rows, denseArray, width, out)));
             }
         } else {
-            double[] v = doubleValues(rows, memory(a.values()).asDoubleBuffer());
             DoubleBuffer dense = memory(b).asDoubleBuffer();
             DoubleBuffer out = memory(result).asDoubleBuffer();
             if (wide) {
@@ -72,40 +69,15 @@ final class CsrSparseMatmul {
                 for (int c = 0; c < k; c++) {
                     dense.get(c * width, denseRows[c]);
                 }
-                forEachBlock(rows, width, (first, end) -> CsrRowProduct.doubles(rows, v, denseRows, width, out, first,
-                        end));
+                forEachBlock(rows, width, (first, end) -> rows.visitRows(first, end,
+                        new CsrRowProduct.WideDoubles(rows, denseRows, width, out)));
             } else {
                 double[] denseArray = new double[(int) (k * n)];
                 dense.get(0, denseArray);
-                forEachBlock(rows, width, (first, end) -> CsrRowProduct.narrowDoubles(rows, v, denseArray, width, out,
-                        first, end));
+                forEachBlock(rows, width, (first, end) -> rows.visitRows(first, end,
+                        new CsrRowProduct.NarrowDoubles(rows, denseArray, width, out)));
             }
         }
-    }
-
-    /** The values in row order: one bulk read when the COO order already is row order. */
-    private static float[] floatValues(CsrRows rows, FloatBuffer values) {
-        float[] v = new float[rows.nnz()];
-        if (rows.source == null) {
-            values.get(0, v);
-        } else {
-            for (int p = 0; p < v.length; p++) {
-                v[p] = values.get(rows.source[p]);
-            }
-        }
-        return v;
-    }
-
-    private static double[] doubleValues(CsrRows rows, DoubleBuffer values) {
-        double[] v = new double[rows.nnz()];
-        if (rows.source == null) {
-            values.get(0, v);
-        } else {
-            for (int p = 0; p < v.length; p++) {
-                v[p] = values.get(rows.source[p]);
-            }
-        }
-        return v;
     }
 
     private interface RowBlock {

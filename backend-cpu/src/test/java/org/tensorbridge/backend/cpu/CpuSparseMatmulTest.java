@@ -2,6 +2,7 @@ package org.tensorbridge.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Comparator;
@@ -19,7 +20,8 @@ import org.tensorbridge.Tensor;
 /**
  * The CPU backend's CSR sparse × dense kernel gives the reference backend's generic kernel's results
  * bit for bit: entries in random (not row) order and in row order, repeated positions, empty rows, rows
- * with more and fewer entries than one pass folds in, NaN and infinities, products small enough for one
+ * with more and fewer entries than one pass folds in, canonical operands (read in place, rows found by binary
+ * search), NaN and infinities, products small enough for one
  * thread and large enough for the fork-join pool, more output columns than one tile. NaNs compare as one value:
  * which operand's NaN payload an addition keeps is the processor's choice, not the contract's.
  */
@@ -61,6 +63,28 @@ class CpuSparseMatmulTest {
             }
             System.arraycopy(sortedIndices, 0, indices, 0, nnz);
             System.arraycopy(sortedValues, 0, values, 0, nnz);
+        }
+        double[] dense = random.doubles((long) k * n, -1, 1).toArray();
+        assertArrayEquals(product(reference, indices, values, dense, m, k, n, float64),
+                product(cpu, indices, values, dense, m, k, n, float64));
+    }
+
+    @ParameterizedTest(name = "canonical {0} x {1} times {1} x {2}, density {3}, float64 {4}")
+    @CsvSource({"7, 5, 3, 0.4, false", "300, 200, 48, 0.2, false", "300, 200, 48, 0.2, true", "64, 50, 1, 0.3, true",
+            "9, 6, 1100, 0.5, false", "2000, 300, 64, 0.05, false", "2000, 300, 64, 0.05, true"})
+    void canonicalOperandsReadInPlaceGiveTheSameBits(int m, int k, int n, double density, boolean float64) {
+        Random random = new Random(m * 17L + n);
+        long[][] all = new long[m * k][];
+        int nnz = 0;
+        for (int position = 0; position < m * k; position++) {
+            if (random.nextDouble() < density) {
+                all[nnz++] = new long[] {position / k, position % k};
+            }
+        }
+        long[][] indices = Arrays.copyOf(all, nnz);
+        double[] values = random.doubles(nnz, -10, 10).toArray();
+        try (SparseTensor a = cpu.sparseCoo(indices, values, m, k)) {
+            assertTrue(a.isCanonical(), "the operand this test is about is canonical");
         }
         double[] dense = random.doubles((long) k * n, -1, 1).toArray();
         assertArrayEquals(product(reference, indices, values, dense, m, k, n, float64),
