@@ -72,9 +72,11 @@ final class AccessGuard {
             if ((now & CLOSED) != 0) {
                 return;
             }
-            if (STATE.compareAndSet(this, now, now | CLOSED)) {
-                if ((now & IN_FLIGHT) == 0) {
-                    releaseOnce();
+            boolean idle = (now & IN_FLIGHT) == 0;
+            // With no access in flight, closing and releasing are one step: one atomic update, not two.
+            if (STATE.compareAndSet(this, now, idle ? now | CLOSED | RELEASED : now | CLOSED)) {
+                if (idle) {
+                    storage.release();
                 }
                 return;
             }

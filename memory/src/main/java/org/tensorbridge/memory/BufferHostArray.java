@@ -31,7 +31,7 @@ import org.tensorbridge.Sharing;
 public final class BufferHostArray implements HostArray, AccessGuard.Owner {
     private final HostStorage storage;
     /** The elements, made on first access: a conversion that is closed unread costs no buffer. */
-    private ByteBuffer elements;
+    private volatile ByteBuffer elements;
     private final DType dtype;
     private final Shape shape;
     private final Device sourceDevice;
@@ -283,8 +283,11 @@ public final class BufferHostArray implements HostArray, AccessGuard.Owner {
 
     // ---- bulk copies ----
 
-    /** Copies the elements with {@code copy}, after the closed, dtype and length checks. */
-    private void bulk(int destinationLength, java.util.function.IntConsumer copy, DType... accepted) {
+    /**
+     * Copies the elements with {@code copy}, after the closed, dtype and length checks, from the storage's own
+     * read view: absolute bulk reads, so no buffer is made per copy.
+     */
+    private void bulk(int destinationLength, BulkCopy copy, DType... accepted) {
         guard.enter();
         try {
             guard.ensureOpen();
@@ -294,20 +297,19 @@ public final class BufferHostArray implements HostArray, AccessGuard.Owner {
                 throw new IndexOutOfBoundsException("destination has length " + destinationLength + " but the array has "
                         + n + " elements; pass an array of at least " + n);
             }
-            copy.accept((int) n);
+            copy.copy(storage.readView(), (int) n);
         } finally {
             guard.exit();
         }
     }
 
-    private ByteBuffer view() {
-        return elements().duplicate().order(ByteOrder.nativeOrder());
+    private interface BulkCopy {
+        void copy(ByteBuffer source, int n);
     }
 
     @Override
     public void copyTo(boolean[] destination) {
-        bulk(destination.length, n -> {
-            ByteBuffer bytes = elements();
+        bulk(destination.length, (bytes, n) -> {
             for (int i = 0; i < n; i++) {
                 destination[i] = bytes.get(i) != 0;
             }
@@ -316,32 +318,31 @@ public final class BufferHostArray implements HostArray, AccessGuard.Owner {
 
     @Override
     public void copyTo(byte[] destination) {
-        bulk(destination.length, n -> view().get(destination, 0, n), DType.INT8, DType.UINT8);
+        bulk(destination.length, (bytes, n) -> bytes.get(0, destination, 0, n), DType.INT8, DType.UINT8);
     }
 
     @Override
     public void copyTo(short[] destination) {
-        bulk(destination.length, n -> view().asShortBuffer().get(destination, 0, n), DType.INT16);
+        bulk(destination.length, (bytes, n) -> bytes.asShortBuffer().get(0, destination, 0, n), DType.INT16);
     }
 
     @Override
     public void copyTo(int[] destination) {
-        bulk(destination.length, n -> view().asIntBuffer().get(destination, 0, n), DType.INT32);
+        bulk(destination.length, (bytes, n) -> bytes.asIntBuffer().get(0, destination, 0, n), DType.INT32);
     }
 
     @Override
     public void copyTo(long[] destination) {
-        bulk(destination.length, n -> view().asLongBuffer().get(destination, 0, n), DType.INT64);
+        bulk(destination.length, (bytes, n) -> bytes.asLongBuffer().get(0, destination, 0, n), DType.INT64);
     }
 
     @Override
     public void copyTo(float[] destination) {
-        bulk(destination.length, n -> {
+        bulk(destination.length, (bytes, n) -> {
             if (dtype == DType.FLOAT32) {
-                view().asFloatBuffer().get(destination, 0, n);
+                bytes.asFloatBuffer().get(0, destination, 0, n);
                 return;
             }
-            ByteBuffer bytes = elements();
             for (int i = 0; i < n; i++) {
                 destination[i] = (float) ElementAccess.readDouble(bytes, dtype, i);
             }
@@ -350,7 +351,7 @@ public final class BufferHostArray implements HostArray, AccessGuard.Owner {
 
     @Override
     public void copyTo(double[] destination) {
-        bulk(destination.length, n -> view().asDoubleBuffer().get(destination, 0, n), DType.FLOAT64);
+        bulk(destination.length, (bytes, n) -> bytes.asDoubleBuffer().get(0, destination, 0, n), DType.FLOAT64);
     }
 
     @Override

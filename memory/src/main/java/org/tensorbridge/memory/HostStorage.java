@@ -35,6 +35,8 @@ public final class HostStorage extends Storage {
     private final Storage viewed;
     /** Set once a buffer over the memory was handed out: the block may then never be reused. */
     private volatile boolean seen;
+    /** Volatile: a buffer's address is no final field, so the view is published with a barrier. */
+    private volatile ByteBuffer readView;
 
     private HostStorage(ByteBuffer memory, boolean readOnly, MemoryLedger ledger, String description,
             AutoCloseable owner, boolean wrapped, ByteBuffer pooledBlock) {
@@ -212,6 +214,20 @@ public final class HostStorage extends Storage {
 
     private ByteBuffer unseenBuffer() {
         return memory.duplicate().order(ByteOrder.nativeOrder());
+    }
+
+    /**
+     * One native-order buffer over the whole block, made on first use and kept, for this package's absolute
+     * bulk reads while a reference is held: a copy out of a host array then makes no buffer of its own.
+     * Never handed out and never repositioned, so it may be shared by threads.
+     */
+    ByteBuffer readView() {
+        ByteBuffer view = readView;
+        if (view == null) {
+            view = unseenBuffer();
+            readView = view;
+        }
+        return view;
     }
 
     /** Records that a buffer from {@link #transientBuffer()} was handed out after all: no reuse. */
