@@ -14,8 +14,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Providers found by one {@link ServiceLoader} pass, each probed once and isolated from the
- * others' failures, and the backends created from them. Thread-safe.
+ * Providers found by one {@link ServiceLoader} pass and the backends created from them. Each provider is
+ * probed at most once, isolated from the others' failures, and only when needed: asking for a backend by
+ * name probes the providers of that name, the default probes in priority order until one is available, and
+ * the full listing probes all. So an application that asks for {@code cpu} does not load OpenCL or
+ * TensorFlow natives that another provider on the class path would probe. Thread-safe.
  */
 final class BackendRegistry {
     static final String PROPERTY = "tensorbridge.backend";
@@ -23,18 +26,64 @@ final class BackendRegistry {
     private static final Pattern CLASS_NAME =
             Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
 
-    private final List<ProviderStatus> statuses;
-    private final Map<String, BackendProvider> usable;
+    /** In discovery order: among providers of one name, the first available one wins. */
+    private final List<Candidate> discovered;
+    /** Highest priority first, discovery order among equals: the listing's and the default's order. */
+    private final List<Candidate> byPriority;
+    /** Guards every probe and {@link #usable}: a name's providers are probed together, once. */
+    private final Object probing = new Object();
+    private final Map<String, BackendProvider> usable = new ConcurrentHashMap<>();
     private final Map<String, Backend> created = new ConcurrentHashMap<>();
 
-    private BackendRegistry(List<ProviderStatus> statuses, Map<String, BackendProvider> usable) {
-        this.statuses = List.copyOf(statuses);
-        this.usable = Map.copyOf(usable);
+    private BackendRegistry(List<Candidate> discovered) {
+        this.discovered = List.copyOf(discovered);
+        List<Candidate> sorted = new ArrayList<>(discovered);
+        sorted.sort(Comparator.comparingInt((Candidate c) -> c.priority).reversed());
+        this.byPriority = List.copyOf(sorted);
+    }
+
+    /**
+     * A provider the loader pass found, with its name and priority (cheap, by the provider's contract), or
+     * the status of one that failed before it could be asked. Its probe runs later, under the registry's lock.
+     */
+    private static final class Candidate {
+        final BackendProvider provider;
+        final String name;
+        final String className;
+        final int priority;
+        /** Set at discovery for a failed provider; else by its probe. Read and written under the lock. */
+        private ProviderStatus status;
+
+        private Candidate(BackendProvider provider, String name, String className, int priority,
+                ProviderStatus status) {
+            this.provider = provider;
+            this.name = name;
+            this.className = className;
+            this.priority = priority;
+            this.status = status;
+        }
+
+        static Candidate failed(ProviderStatus status) {
+            return new Candidate(null, status.name(), status.providerClass(), status.priority(), status);
+        }
+
+        static Candidate of(BackendProvider provider) {
+            String className = provider.getClass().getName();
+            String name = className;
+            int priority = Integer.MIN_VALUE;
+            try {
+                name = provider.name().toLowerCase(Locale.ROOT);
+                priority = provider.priority();
+                return new Candidate(provider, name, className, priority, null);
+            } catch (RuntimeException | LinkageError e) {
+                return failed(new ProviderStatus(name, className, priority,
+                        Availability.unavailable("it threw during discovery (name, priority or probe): " + e), e));
+            }
+        }
     }
 
     static BackendRegistry load(ClassLoader loader) {
-        List<ProviderStatus> statuses = new ArrayList<>();
-        Map<String, BackendProvider> usable = new ConcurrentHashMap<>();
+        List<Candidate> found = new ArrayList<>();
         Iterator<BackendProvider> it = ServiceLoader.load(BackendProvider.class, loader).iterator();
         while (true) {
             BackendProvider provider;
@@ -45,35 +94,48 @@ final class BackendRegistry {
                 provider = it.next();
             } catch (ServiceConfigurationError | LinkageError e) {
                 // The provider class is missing or its initialisation failed; the loader moves on.
-                statuses.add(new ProviderStatus(providerNameFrom(e), providerNameFrom(e), Integer.MIN_VALUE,
-                        Availability.unavailable("could not be loaded: " + e), e));
+                found.add(Candidate.failed(new ProviderStatus(providerNameFrom(e), providerNameFrom(e),
+                        Integer.MIN_VALUE, Availability.unavailable("could not be loaded: " + e), e)));
                 continue;
             }
-            statuses.add(probe(provider, usable));
+            found.add(Candidate.of(provider));
         }
-        statuses.sort(Comparator.comparingInt(ProviderStatus::priority).reversed());
-        return new BackendRegistry(statuses, usable);
+        return new BackendRegistry(found);
     }
 
-    private static ProviderStatus probe(BackendProvider provider, Map<String, BackendProvider> usable) {
-        String className = provider.getClass().getName();
-        String name = className;
-        int priority = Integer.MIN_VALUE;
-        try {
-            name = provider.name().toLowerCase(Locale.ROOT);
-            priority = provider.priority();
-            Availability availability = provider.probe();
-            if (availability == null) {
-                availability = Availability.unavailable("its probe() returned null; the provider is broken");
-            } else if (availability.isAvailable()) {
-                if (usable.putIfAbsent(name, provider) != null) {
-                    availability = Availability.unavailable("another provider already registered the name '" + name
-                            + "'; remove one of the two jars");
+    /** The status of {@code candidate}, probing it (with every provider of its name) if not yet done. */
+    private ProviderStatus status(Candidate candidate) {
+        synchronized (probing) {
+            if (candidate.status == null) {
+                probeAll(candidate.name);
+            }
+            return candidate.status;
+        }
+    }
+
+    /** Probes, in discovery order, every provider named {@code name} that is not probed yet. */
+    private void probeAll(String name) {
+        synchronized (probing) {
+            for (Candidate candidate : discovered) {
+                if (candidate.status == null && candidate.name.equals(name)) {
+                    candidate.status = probe(candidate);
                 }
             }
-            return new ProviderStatus(name, className, priority, availability, null);
+        }
+    }
+
+    private ProviderStatus probe(Candidate candidate) {
+        try {
+            Availability availability = candidate.provider.probe();
+            if (availability == null) {
+                availability = Availability.unavailable("its probe() returned null; the provider is broken");
+            } else if (availability.isAvailable() && usable.putIfAbsent(candidate.name, candidate.provider) != null) {
+                availability = Availability.unavailable("another provider already registered the name '"
+                        + candidate.name + "'; remove one of the two jars");
+            }
+            return new ProviderStatus(candidate.name, candidate.className, candidate.priority, availability, null);
         } catch (RuntimeException | LinkageError e) {
-            return new ProviderStatus(name, className, priority,
+            return new ProviderStatus(candidate.name, candidate.className, candidate.priority,
                     Availability.unavailable("it threw during discovery (name, priority or probe): " + e), e);
         }
     }
@@ -98,8 +160,13 @@ final class BackendRegistry {
         return "<unknown provider>";
     }
 
+    /** Every provider's status, highest priority first; probes those not probed yet. */
     List<ProviderStatus> statuses() {
-        return statuses;
+        List<ProviderStatus> statuses = new ArrayList<>(byPriority.size());
+        for (Candidate candidate : byPriority) {
+            statuses.add(status(candidate));
+        }
+        return List.copyOf(statuses);
     }
 
     Backend byName(String requested) {
@@ -108,6 +175,7 @@ final class BackendRegistry {
                     + "; give a backend name such as " + knownNames());
         }
         String name = requested.trim().toLowerCase(Locale.ROOT);
+        probeAll(name);
         BackendProvider provider = usable.get(name);
         if (provider == null) {
             throw new BackendUnavailableException("name '" + requested + "' is not an available backend. "
@@ -152,9 +220,9 @@ final class BackendRegistry {
         if (env != null && !env.isBlank()) {
             return byConfiguredName(env, "environment variable " + ENVIRONMENT);
         }
-        for (ProviderStatus status : statuses) {
-            if (status.isAvailable()) {
-                return byName(status.name());
+        for (Candidate candidate : byPriority) {
+            if (status(candidate).isAvailable()) {
+                return byName(candidate.name);
             }
         }
         throw new BackendUnavailableException("no backend is available. " + describeAll()
@@ -171,10 +239,11 @@ final class BackendRegistry {
     }
 
     private String knownNames() {
-        return statuses.stream().map(ProviderStatus::name).collect(Collectors.joining(", ", "[", "]"));
+        return byPriority.stream().map(c -> c.name).collect(Collectors.joining(", ", "[", "]"));
     }
 
     private String describeAll() {
+        List<ProviderStatus> statuses = statuses();
         if (statuses.isEmpty()) {
             return "No provider of org.tensorbridge.BackendProvider was found on the class path or module path.";
         }

@@ -10,8 +10,10 @@ import java.util.List;
  * {@code TENSORBRIDGE_BACKEND}, or the available backend with the highest priority. A named
  * backend that is not available is an error, never a silent fallback.
  *
- * <p>Providers are found and probed once, on first use, with the thread context class loader of
- * that first call (or this class's loader). A provider that fails to load or whose probe throws is
+ * <p>Providers are found once, on first use, with the thread context class loader of that first call
+ * (or this class's loader), and each is probed at most once, when first needed: {@link #get(String)}
+ * probes only the providers of that name, {@link #get()} probes in priority order until one is
+ * available, {@link #list()} probes every one. A provider that fails to load or whose probe throws is
  * isolated and listed by {@link #list()} with the reason. Each backend is created once and shared;
  * backends are thread-safe. This class is thread-safe.
  */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -85,6 +86,40 @@ class BackendRegistryTest {
         assertInstanceOf(FakeBackend.class, first);
         assertSame(first, registry.byName("Alpha"));
         assertSame(first, registry.byDefault(NO_ENVIRONMENT));
+    }
+
+    @Test
+    void byNameProbesOnlyTheProvidersOfThatNameAndEachOnlyOnce() {
+        String probes = FakeProviders.ProbeCounter.PROBES;
+        System.clearProperty(probes);
+        try {
+            BackendRegistry registry = registryOf(FakeProviders.Alpha.class, FakeProviders.ProbeCounter.class);
+
+            assertEquals("alpha", registry.byName("alpha").name());
+            assertNull(System.getProperty(probes), "asking for alpha probed the provider named counted");
+
+            assertEquals(2, registry.statuses().size());
+            assertEquals("1", System.getProperty(probes), "the listing probes every provider");
+            assertEquals("counted", registry.byName("counted").name());
+            registry.statuses();
+            assertEquals("1", System.getProperty(probes), "a provider is probed once");
+        } finally {
+            System.clearProperty(probes);
+        }
+    }
+
+    @Test
+    void byDefaultProbesInPriorityOrderAndStopsAtTheFirstAvailable() {
+        String probes = FakeProviders.ProbeCounter.PROBES;
+        System.clearProperty(probes);
+        try {
+            BackendRegistry registry = registryOf(FakeProviders.ProbeCounter.class, FakeProviders.Beta.class);
+
+            assertEquals("beta", registry.byDefault(NO_ENVIRONMENT).name());
+            assertNull(System.getProperty(probes), "the default probed a provider of lower priority than beta");
+        } finally {
+            System.clearProperty(probes);
+        }
     }
 
     @Test

@@ -32,6 +32,36 @@ public final class FakeProviders {
         }
     }
 
+    /**
+     * Available, priority 5; counts its probes in a system property, which both class loaders see, so a test can
+     * tell whether it was probed.
+     */
+    public static final class ProbeCounter implements BackendProvider {
+        /** The system property holding the number of probes so far. */
+        public static final String PROBES = "tensorbridge.test.probeCounter.probes";
+
+        @Override
+        public String name() {
+            return "counted";
+        }
+
+        @Override
+        public int priority() {
+            return 5;
+        }
+
+        @Override
+        public Availability probe() {
+            System.setProperty(PROBES, Integer.toString(Integer.getInteger(PROBES, 0) + 1));
+            return Availability.available();
+        }
+
+        @Override
+        public Backend create() {
+            return new FakeBackend("counted");
+        }
+    }
+
     /** Available, priority 50; its name is given in mixed case. */
     public static final class Beta implements BackendProvider {
         @Override
