@@ -20,6 +20,9 @@ import java.util.Arrays;
  * any {@code n}. Narrow products ({@code n} below {@link #WIDE_MIN_COLUMNS}) keep the dense operand in one
  * array: there is little to vectorise, and one array per row would cost more memory than it holds.
  *
+ * <p>{@link Floats} and {@link Doubles} are the same code for two primitive types: Java has no primitive
+ * generics, and a boxed or generic loop would not vectorise.
+ *
  * <p>Each sink is used by one thread for one block of rows; blocks on disjoint rows may run in parallel.
  */
 final class CsrRowProduct {
@@ -31,17 +34,22 @@ final class CsrRowProduct {
     private CsrRowProduct() {
     }
 
-    /** float32 rows of {@code out = A × b}, {@code b[c]} the dense operand's row c. */
-    static final class WideFloats implements CsrRows.RowSink {
+    /**
+     * float32 rows of {@code out = A × b}: {@code rowsOfB[c]} is the dense operand's row c (wide), or, when
+     * that is null, {@code flatB} holds the whole operand (narrow).
+     */
+    static final class Floats implements CsrRows.RowSink {
         private final FloatBuffer values;
-        private final float[][] b;
+        private final float[][] rowsOfB;
+        private final float[] flatB;
         private final FloatBuffer out;
         private final float[] sum;
         private final float[] v;
 
-        WideFloats(CsrRows rows, float[][] b, int n, FloatBuffer out) {
+        Floats(CsrRows rows, float[][] rowsOfB, float[] flatB, int n, FloatBuffer out) {
             this.values = rows.values().asFloatBuffer();
-            this.b = b;
+            this.rowsOfB = rowsOfB;
+            this.flatB = flatB;
             this.out = out;
             this.sum = new float[n];
             this.v = new float[CsrRows.CHUNK_ENTRIES];
@@ -59,9 +67,17 @@ final class CsrRowProduct {
 
         @Override
         public void entries(int[] column, int from, int to) {
+            if (rowsOfB != null) {
+                wide(column, from, to);
+            } else {
+                narrow(column, from, to);
+            }
+        }
+
+        private void wide(int[] column, int from, int to) {
             float[] sum = this.sum;
             float[] v = this.v;
-            float[][] b = this.b;
+            float[][] b = this.rowsOfB;
             int n = sum.length;
             for (int tile = 0; tile < n; tile += TILE) {
                 int tileEnd = Math.min(n, tile + TILE);
@@ -89,40 +105,9 @@ final class CsrRowProduct {
             }
         }
 
-        @Override
-        public void endRow(int row) {
-            out.put(row * sum.length, sum);
-        }
-    }
-
-    /** float32 rows of {@code out = A × b} for a narrow {@code b} in one array. */
-    static final class NarrowFloats implements CsrRows.RowSink {
-        private final FloatBuffer values;
-        private final float[] b;
-        private final FloatBuffer out;
-        private final float[] sum;
-        private final float[] v;
-
-        NarrowFloats(CsrRows rows, float[] b, int n, FloatBuffer out) {
-            this.values = rows.values().asFloatBuffer();
-            this.b = b;
-            this.out = out;
-            this.sum = new float[n];
-            this.v = new float[CsrRows.CHUNK_ENTRIES];
-        }
-
-        @Override
-        public void chunk(int firstEntry, int count) {
-            values.get(firstEntry, v, 0, count);
-        }
-
-        @Override
-        public void beginRow(int row) {
-            Arrays.fill(sum, 0f);
-        }
-
-        @Override
-        public void entries(int[] column, int from, int to) {
+        private void narrow(int[] column, int from, int to) {
+            float[] sum = this.sum;
+            float[] b = this.flatB;
             int n = sum.length;
             for (int p = from; p < to; p++) {
                 float value = v[p];
@@ -139,17 +124,22 @@ final class CsrRowProduct {
         }
     }
 
-    /** float64 rows of {@code out = A × b}, {@code b[c]} the dense operand's row c. */
-    static final class WideDoubles implements CsrRows.RowSink {
+    /**
+     * double32 rows of {@code out = A × b}: {@code rowsOfB[c]} is the dense operand's row c (wide), or, when
+     * that is null, {@code flatB} holds the whole operand (narrow).
+     */
+    static final class Doubles implements CsrRows.RowSink {
         private final DoubleBuffer values;
-        private final double[][] b;
+        private final double[][] rowsOfB;
+        private final double[] flatB;
         private final DoubleBuffer out;
         private final double[] sum;
         private final double[] v;
 
-        WideDoubles(CsrRows rows, double[][] b, int n, DoubleBuffer out) {
+        Doubles(CsrRows rows, double[][] rowsOfB, double[] flatB, int n, DoubleBuffer out) {
             this.values = rows.values().asDoubleBuffer();
-            this.b = b;
+            this.rowsOfB = rowsOfB;
+            this.flatB = flatB;
             this.out = out;
             this.sum = new double[n];
             this.v = new double[CsrRows.CHUNK_ENTRIES];
@@ -167,9 +157,17 @@ final class CsrRowProduct {
 
         @Override
         public void entries(int[] column, int from, int to) {
+            if (rowsOfB != null) {
+                wide(column, from, to);
+            } else {
+                narrow(column, from, to);
+            }
+        }
+
+        private void wide(int[] column, int from, int to) {
             double[] sum = this.sum;
             double[] v = this.v;
-            double[][] b = this.b;
+            double[][] b = this.rowsOfB;
             int n = sum.length;
             for (int tile = 0; tile < n; tile += TILE) {
                 int tileEnd = Math.min(n, tile + TILE);
@@ -197,40 +195,9 @@ final class CsrRowProduct {
             }
         }
 
-        @Override
-        public void endRow(int row) {
-            out.put(row * sum.length, sum);
-        }
-    }
-
-    /** float64 rows of {@code out = A × b} for a narrow {@code b} in one array. */
-    static final class NarrowDoubles implements CsrRows.RowSink {
-        private final DoubleBuffer values;
-        private final double[] b;
-        private final DoubleBuffer out;
-        private final double[] sum;
-        private final double[] v;
-
-        NarrowDoubles(CsrRows rows, double[] b, int n, DoubleBuffer out) {
-            this.values = rows.values().asDoubleBuffer();
-            this.b = b;
-            this.out = out;
-            this.sum = new double[n];
-            this.v = new double[CsrRows.CHUNK_ENTRIES];
-        }
-
-        @Override
-        public void chunk(int firstEntry, int count) {
-            values.get(firstEntry, v, 0, count);
-        }
-
-        @Override
-        public void beginRow(int row) {
-            Arrays.fill(sum, 0d);
-        }
-
-        @Override
-        public void entries(int[] column, int from, int to) {
+        private void narrow(int[] column, int from, int to) {
+            double[] sum = this.sum;
+            double[] b = this.flatB;
             int n = sum.length;
             for (int p = from; p < to; p++) {
                 double value = v[p];

@@ -54,12 +54,12 @@ final class CsrSparseMatmul {
                     dense.get(c * width, denseRows[c]);
                 }
                 forEachBlock(rows, width, (first, end) -> rows.visitRows(first, end,
-                        new CsrRowProduct.WideFloats(rows, denseRows, width, out)));
+                        new CsrRowProduct.Floats(rows, denseRows, null, width, out)));
             } else {
                 float[] denseArray = new float[(int) (k * n)];
                 dense.get(0, denseArray);
                 forEachBlock(rows, width, (first, end) -> rows.visitRows(first, end,
-                        new CsrRowProduct.NarrowFloats(rows, denseArray, width, out)));
+                        new CsrRowProduct.Floats(rows, null, denseArray, width, out)));
             }
         } else {
             DoubleBuffer dense = memory(b).asDoubleBuffer();
@@ -70,12 +70,12 @@ final class CsrSparseMatmul {
                     dense.get(c * width, denseRows[c]);
                 }
                 forEachBlock(rows, width, (first, end) -> rows.visitRows(first, end,
-                        new CsrRowProduct.WideDoubles(rows, denseRows, width, out)));
+                        new CsrRowProduct.Doubles(rows, denseRows, null, width, out)));
             } else {
                 double[] denseArray = new double[(int) (k * n)];
                 dense.get(0, denseArray);
                 forEachBlock(rows, width, (first, end) -> rows.visitRows(first, end,
-                        new CsrRowProduct.NarrowDoubles(rows, denseArray, width, out)));
+                        new CsrRowProduct.Doubles(rows, null, denseArray, width, out)));
             }
         }
     }
