@@ -1,6 +1,5 @@
 package org.tensorbridge.bench;
 
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,10 +22,6 @@ import org.tensorbridge.Backends;
 import org.tensorbridge.DType;
 import org.tensorbridge.Shape;
 import org.tensorbridge.Tensor;
-import org.tensorflow.EagerSession;
-import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Constant;
 import org.tensorflow.op.math.Add;
 import org.tensorflow.op.math.Mul;
 import org.tensorflow.types.TFloat32;
@@ -47,9 +42,6 @@ import org.tensorflow.types.TFloat32;
 @Measurement(iterations = 2, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class P4EagerArithmetic {
-    private static final float A = 1.5f;
-    private static final float B = 2.5f;
-
     /** Elements of each operand. */
     @Param({"1K", "1M", "16M"})
     public String count;
@@ -64,8 +56,8 @@ public class P4EagerArithmetic {
         public void setUp(P4EagerArithmetic bench) {
             Backend cpu = Backends.get("cpu");
             Shape shape = Shape.of(Sizes.elements(bench.count));
-            a = cpu.fill(DType.FLOAT32, shape, A);
-            b = cpu.fill(DType.FLOAT32, shape, B);
+            a = cpu.fill(DType.FLOAT32, shape, AddGraph.A);
+            b = cpu.fill(DType.FLOAT32, shape, AddGraph.B);
         }
 
         @TearDown(Level.Trial)
@@ -84,8 +76,8 @@ public class P4EagerArithmetic {
         @Setup(Level.Trial)
         public void setUp(P4EagerArithmetic bench) {
             long[] shape = {Sizes.elements(bench.count)};
-            a = Nd4j.valueArrayOf(shape, A, DataType.FLOAT);
-            b = Nd4j.valueArrayOf(shape, B, DataType.FLOAT);
+            a = Nd4j.valueArrayOf(shape, AddGraph.A, DataType.FLOAT);
+            b = Nd4j.valueArrayOf(shape, AddGraph.B, DataType.FLOAT);
         }
 
         @TearDown(Level.Trial)
@@ -95,33 +87,19 @@ public class P4EagerArithmetic {
         }
     }
 
-    /** Two constants in a TensorFlow eager session of their own. */
+    /** {@link TensorFlowConstantPair}: two constants in a TensorFlow Java eager session of their own. */
     @State(Scope.Benchmark)
     public static class TensorFlow {
-        EagerSession session;
-        Ops tf;
-        Constant<TFloat32> a;
-        Constant<TFloat32> b;
+        TensorFlowConstantPair constants;
 
         @Setup(Level.Trial)
         public void setUp(P4EagerArithmetic bench) {
-            session = EagerSession.create();
-            tf = Ops.create(session);
-            a = constant(Sizes.elements(bench.count), A);
-            b = constant(Sizes.elements(bench.count), B);
-        }
-
-        private Constant<TFloat32> constant(int n, float value) {
-            float[] values = new float[n];
-            Arrays.fill(values, value);
-            try (TFloat32 t = TFloat32.tensorOf(org.tensorflow.ndarray.Shape.of(n), DataBuffers.of(values, true, false))) {
-                return tf.constantOf(t);
-            }
+            constants = new TensorFlowConstantPair(Sizes.elements(bench.count));
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            session.close();
+            constants.close();
         }
     }
 
@@ -155,14 +133,14 @@ public class P4EagerArithmetic {
 
     @Benchmark
     public Add<TFloat32> tensorflowAdd(TensorFlow operands) {
-        Add<TFloat32> sum = operands.tf.math.add(operands.a, operands.b);
+        Add<TFloat32> sum = operands.constants.tf.math.add(operands.constants.a, operands.constants.b);
         TensorFlowEagerResults.free(sum);
         return sum;
     }
 
     @Benchmark
     public Mul<TFloat32> tensorflowMul(TensorFlow operands) {
-        Mul<TFloat32> product = operands.tf.math.mul(operands.a, operands.b);
+        Mul<TFloat32> product = operands.constants.tf.math.mul(operands.constants.a, operands.constants.b);
         TensorFlowEagerResults.free(product);
         return product;
     }

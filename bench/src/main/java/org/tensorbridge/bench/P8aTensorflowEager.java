@@ -1,6 +1,5 @@
 package org.tensorbridge.bench;
 
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -21,9 +20,6 @@ import org.tensorbridge.DType;
 import org.tensorbridge.Shape;
 import org.tensorbridge.Tensor;
 import org.tensorflow.EagerSession;
-import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Constant;
 import org.tensorflow.op.math.Add;
 import org.tensorflow.op.math.Mul;
 import org.tensorflow.types.TFloat32;
@@ -42,9 +38,6 @@ import org.tensorflow.types.TFloat32;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class P8aTensorflowEager {
-    private static final float A = 1.5f;
-    private static final float B = 2.5f;
-
     /** Elements of each operand. */
     @Param({"1M", "16M"})
     public String count;
@@ -59,8 +52,8 @@ public class P8aTensorflowEager {
         public void setUp(P8aTensorflowEager bench) {
             Backend tensorflow = Backends.get("tensorflow");
             Shape shape = Shape.of(Sizes.elements(bench.count));
-            a = tensorflow.fill(DType.FLOAT32, shape, A);
-            b = tensorflow.fill(DType.FLOAT32, shape, B);
+            a = tensorflow.fill(DType.FLOAT32, shape, AddGraph.A);
+            b = tensorflow.fill(DType.FLOAT32, shape, AddGraph.B);
         }
 
         @TearDown(Level.Trial)
@@ -70,33 +63,19 @@ public class P8aTensorflowEager {
         }
     }
 
-    /** Two constants in a TensorFlow Java eager session of their own. */
+    /** {@link TensorFlowConstantPair}: two constants in a TensorFlow Java eager session of their own. */
     @State(Scope.Benchmark)
     public static class TensorFlow {
-        EagerSession session;
-        Ops tf;
-        Constant<TFloat32> a;
-        Constant<TFloat32> b;
+        TensorFlowConstantPair constants;
 
         @Setup(Level.Trial)
         public void setUp(P8aTensorflowEager bench) {
-            session = EagerSession.create();
-            tf = Ops.create(session);
-            a = constant(Sizes.elements(bench.count), A);
-            b = constant(Sizes.elements(bench.count), B);
-        }
-
-        private Constant<TFloat32> constant(int n, float value) {
-            float[] values = new float[n];
-            Arrays.fill(values, value);
-            try (TFloat32 t = TFloat32.tensorOf(org.tensorflow.ndarray.Shape.of(n), DataBuffers.of(values, true, false))) {
-                return tf.constantOf(t);
-            }
+            constants = new TensorFlowConstantPair(Sizes.elements(bench.count));
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            session.close();
+            constants.close();
         }
     }
 
@@ -116,14 +95,14 @@ public class P8aTensorflowEager {
 
     @Benchmark
     public Add<TFloat32> tensorflowAdd(TensorFlow operands) {
-        Add<TFloat32> sum = operands.tf.math.add(operands.a, operands.b);
+        Add<TFloat32> sum = operands.constants.tf.math.add(operands.constants.a, operands.constants.b);
         TensorFlowEagerResults.free(sum);
         return sum;
     }
 
     @Benchmark
     public Mul<TFloat32> tensorflowMul(TensorFlow operands) {
-        Mul<TFloat32> product = operands.tf.math.mul(operands.a, operands.b);
+        Mul<TFloat32> product = operands.constants.tf.math.mul(operands.constants.a, operands.constants.b);
         TensorFlowEagerResults.free(product);
         return product;
     }
