@@ -7,8 +7,11 @@ import java.util.List;
 public final class P2Row implements Row {
     private static final String B = "P2CopyConversion.";
 
-    static final String FIXED_COST = "the copy itself is the JDK's bulk copy (FloatBuffer.get); what is added is the "
-            + "fixed cost of toHost and close (see P1), which shows only where the copy is short";
+    static final String FIXED_COST = "the copy itself is the JDK's bulk copy (FloatBuffer.get from the storage's own "
+            + "view, no buffer made per copy); what is added is the fixed cost of toHost, the guarded copy and close, "
+            + "which shows only where the copy is short: one 80-byte host array (gc.alloc.rate.norm) and seven "
+            + "atomic updates per call (the tensor's pin and unpin, the share's reference, the access guard's enter "
+            + "and exit around the copy, close, the memory's release), which keep a copy racing close() safe";
     static final String NEW_MEMORY = "ALWAYS returns memory of its own: a block from the spi's host pool, reused "
             + "without zeroing once the previous copy is closed, plus a host array object and the tensor's pin; a "
             + "block whose buffer was handed out (asByteBuffer) is never reused and its successor pays "
