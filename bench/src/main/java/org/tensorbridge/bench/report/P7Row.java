@@ -8,12 +8,13 @@ public final class P7Row implements Row {
     private static final String B = "P7SparseMatmul.";
 
     static final String LIMIT = "the CSR row loops themselves (CsrRowProduct, vectorised, both cores): a canonical COO "
-            + "operand is now read in place, in chunks, with no conversion (about 2.7 MB allocated per call: the dense "
+            + "operand is read in place, in chunks, with no conversion (about 1.55 MB allocated per call: the dense "
             + "operand split into row arrays and each block's scratch); a JFR profile puts about 80 % of both threads' "
             + "samples in the loop over output columns and about 15 % in reading the chunks; per stored entry the loop "
             + "costs about 20 ns on one thread alone and about 31 ns per thread with both running (the two cores of "
-            + "this machine slow each other down), against about 14 ns per entry for SciPy's single-threaded loop; "
-            + "eight entries per pass instead of four measured 1.5x slower (A/B in one session)";
+            + "this machine slow each other down), against 13-20 ns per entry for SciPy's single-threaded loop; "
+            + "eight entries per pass instead of four measured 1.5x slower (A/B in one session). Both sides swing "
+            + "between runs of this suite: SciPy's own figures were 2.25 and 19.9 ms in the run before this one";
 
     @Override
     public String id() {
