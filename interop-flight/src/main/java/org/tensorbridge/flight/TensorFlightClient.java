@@ -287,6 +287,10 @@ public final class TensorFlightClient implements AutoCloseable {
         }
     }
 
+    /** What to do about a batch over the server's message limit, said by both refusals that can mean it. */
+    private static final String MESSAGE_LIMIT_FIX = "send smaller batches (TensorFlightClient.Builder.putBatchBytes) or "
+            + "start the server with a larger message limit (tensorbridge serve --max-message-bytes)";
+
     private static <T> T call(String what, Supplier<T> call) {
         try {
             return call.get();
@@ -295,18 +299,16 @@ public final class TensorFlightClient implements AutoCloseable {
             if (e.status().code() == FlightStatusCode.RESOURCE_EXHAUSTED && description != null
                     && description.contains("gRPC message exceeds maximum size")) {
                 // gRPC's own refusal names the limit but not the fix.
-                throw new FlightCallException(what, e.status().withDescription(description + "; send smaller batches "
-                        + "(TensorFlightClient.Builder.putBatchBytes) or start the server with a larger message limit "
-                        + "(tensorbridge serve --max-message-bytes)").withCause(e).toRuntimeException());
+                throw new FlightCallException(what, e.status().withDescription(description + "; " + MESSAGE_LIMIT_FIX)
+                        .withCause(e).toRuntimeException());
             }
             if (e.status().code() == FlightStatusCode.CANCELLED && what.startsWith("put ")) {
                 // This client cancels nothing, so the server's gRPC ended the call while receiving it. It does that
                 // for a message over its size limit, and its own RESOURCE_EXHAUSTED usually reaches the client; but
                 // the server's DoPut handler, told "client cancelled", can answer first.
                 throw new FlightCallException(what, e.status().withDescription(description + "; the server ended "
-                        + "the put while receiving it: most often a batch over its message limit, so send smaller "
-                        + "batches (TensorFlightClient.Builder.putBatchBytes) or start the server with a larger "
-                        + "message limit (tensorbridge serve --max-message-bytes)").withCause(e).toRuntimeException());
+                        + "the put while receiving it: most often a batch over its message limit, so " + MESSAGE_LIMIT_FIX)
+                        .withCause(e).toRuntimeException());
             }
             throw new FlightCallException(what, e);
         }

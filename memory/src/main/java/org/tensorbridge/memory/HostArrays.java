@@ -70,14 +70,13 @@ public final class HostArrays {
                     + " bytes held by the caller alone; make it with HostStorage.allocateForCopy or "
                     + "HostStorage.lentForCopy");
         }
-        HostStorage copy = fresh;
         try {
-            writer.accept(copy.transientBuffer().limit((int) bytes));
+            writer.accept(fresh.transientBuffer().limit((int) bytes));
         } catch (RuntimeException | Error e) {
-            copy.release();
+            fresh.release();
             throw e;
         }
-        return new BufferHostArray(copy, dtype, shape, source, Sharing.INDEPENDENT, bytes, readOnly);
+        return new BufferHostArray(fresh, dtype, shape, source, Sharing.INDEPENDENT, bytes, readOnly);
     }
 
     /**

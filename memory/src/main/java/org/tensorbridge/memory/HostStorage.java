@@ -2,6 +2,7 @@ package org.tensorbridge.memory;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Objects;
 
 /**
  * Host memory behind a direct {@link ByteBuffer}: memory this library allocated, or a caller's
@@ -123,7 +124,7 @@ public final class HostStorage extends Storage {
      * @throws IllegalArgumentException if {@code memory} is not direct or is read-only
      */
     public static HostStorage lentForCopy(ByteBuffer memory, MemoryLedger ledger, LentBlock block) {
-        java.util.Objects.requireNonNull(block, "block");
+        Objects.requireNonNull(block, "block");
         if (!memory.isDirect() || memory.isReadOnly()) {
             throw new IllegalArgumentException("memory is " + (memory.isDirect() ? "read-only" : "a heap buffer")
                     + "; a lent block for a copy must be direct and writable");

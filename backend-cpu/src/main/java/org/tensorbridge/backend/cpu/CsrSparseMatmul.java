@@ -45,38 +45,43 @@ final class CsrSparseMatmul {
         CsrRows rows = CsrRows.of(a);
         int width = (int) n;
         boolean wide = width >= CsrRowProduct.WIDE_MIN_COLUMNS;
+        // Wide products read the dense operand as one array per row, narrow ones as one array (CsrRowProduct).
         if (a.dtype() == DType.FLOAT32) {
             FloatBuffer dense = memory(b).asFloatBuffer();
             FloatBuffer out = memory(result).asFloatBuffer();
+            float[][] rowsOfB;
+            float[] flatB;
             if (wide) {
-                float[][] denseRows = new float[(int) k][width];
+                rowsOfB = new float[(int) k][width];
                 for (int c = 0; c < k; c++) {
-                    dense.get(c * width, denseRows[c]);
+                    dense.get(c * width, rowsOfB[c]);
                 }
-                forEachBlock(rows, width, (first, end) -> rows.visitRows(first, end,
-                        new CsrRowProduct.Floats(rows, denseRows, null, width, out)));
+                flatB = null;
             } else {
-                float[] denseArray = new float[(int) (k * n)];
-                dense.get(0, denseArray);
-                forEachBlock(rows, width, (first, end) -> rows.visitRows(first, end,
-                        new CsrRowProduct.Floats(rows, null, denseArray, width, out)));
+                rowsOfB = null;
+                flatB = new float[(int) (k * n)];
+                dense.get(0, flatB);
             }
+            forEachBlock(rows, width, (first, end) -> rows.visitRows(first, end,
+                    new CsrRowProduct.Floats(rows, rowsOfB, flatB, width, out)));
         } else {
             DoubleBuffer dense = memory(b).asDoubleBuffer();
             DoubleBuffer out = memory(result).asDoubleBuffer();
+            double[][] rowsOfB;
+            double[] flatB;
             if (wide) {
-                double[][] denseRows = new double[(int) k][width];
+                rowsOfB = new double[(int) k][width];
                 for (int c = 0; c < k; c++) {
-                    dense.get(c * width, denseRows[c]);
+                    dense.get(c * width, rowsOfB[c]);
                 }
-                forEachBlock(rows, width, (first, end) -> rows.visitRows(first, end,
-                        new CsrRowProduct.Doubles(rows, denseRows, null, width, out)));
+                flatB = null;
             } else {
-                double[] denseArray = new double[(int) (k * n)];
-                dense.get(0, denseArray);
-                forEachBlock(rows, width, (first, end) -> rows.visitRows(first, end,
-                        new CsrRowProduct.Doubles(rows, null, denseArray, width, out)));
+                rowsOfB = null;
+                flatB = new double[(int) (k * n)];
+                dense.get(0, flatB);
             }
+            forEachBlock(rows, width, (first, end) -> rows.visitRows(first, end,
+                    new CsrRowProduct.Doubles(rows, rowsOfB, flatB, width, out)));
         }
     }
 

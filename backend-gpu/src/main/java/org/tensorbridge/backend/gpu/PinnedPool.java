@@ -52,7 +52,6 @@ final class PinnedPool implements AutoCloseable {
     private volatile boolean enabled;
     private final Map<Long, ArrayDeque<PinnedBlock>> idle = new HashMap<>();
     private long idleBytes;
-    private int idleBlocks;
     private boolean closed;
     private final AtomicLong liveBlocks = new AtomicLong();
     private final AtomicLong lentBlocks = new AtomicLong();
@@ -136,7 +135,6 @@ final class PinnedPool implements AutoCloseable {
         PinnedBlock block = blocks == null ? null : blocks.pollFirst();
         if (block != null) {
             idleBytes -= size;
-            idleBlocks--;
         }
         return block;
     }
@@ -148,7 +146,6 @@ final class PinnedPool implements AutoCloseable {
             if (!closed && idleBytes + size <= limitBytes) {
                 idle.computeIfAbsent(size, s -> new ArrayDeque<>()).offerFirst(block);
                 idleBytes += size;
-                idleBlocks++;
                 return;
             }
         }
@@ -164,7 +161,6 @@ final class PinnedPool implements AutoCloseable {
             idle.values().forEach(toFree::addAll);
             idle.clear();
             idleBytes = 0;
-            idleBlocks = 0;
         }
         toFree.forEach(PinnedBlock::free);
     }
@@ -187,7 +183,7 @@ final class PinnedPool implements AutoCloseable {
     }
 
     synchronized int idleBlocks() {
-        return idleBlocks;
+        return idle.values().stream().mapToInt(ArrayDeque::size).sum();
     }
 
     /** Blocks not yet released: idle, lent, and abandoned ones the collector has not reached yet. */
