@@ -42,6 +42,17 @@ public final class HostArrays {
     }
 
     /**
+     * A shared view that takes over a pin: the reference a conversion took on its tensor's memory for the
+     * length of the call. Unlike {@link #share} it does not ask for another holder: the tensor may be
+     * closed while the conversion runs, and the view then keeps the memory alone, as every share does once
+     * its tensor is closed.
+     */
+    public static BufferHostArray sharePinned(HostStorage pinned, DType dtype, Shape shape, Device source,
+            boolean readOnly) {
+        return new BufferHostArray(pinned, dtype, shape, source, Sharing.SHARED, 0, readOnly);
+    }
+
+    /**
      * An independent copy: new host memory (from the pool of reusable blocks) that {@code writer}
      * fills with every byte of the elements, in native order, while this call runs. The writer must
      * not keep the buffer it is given.

@@ -78,15 +78,31 @@ public final class HostStorage extends Storage {
      * @throws org.tensorbridge.ClosedResourceException if {@code viewed} was already released
      */
     public static HostStorage viewOf(Storage viewed, ByteBuffer memory, boolean readOnly) {
-        if (!memory.isDirect()) {
-            throw new IllegalArgumentException("memory is a heap buffer; a host view of engine memory must be direct");
-        }
+        requireDirect(memory);
         viewed.retain();
+        return viewHolding(viewed, memory, readOnly);
+    }
+
+    /**
+     * {@link #viewOf} for a caller that holds a reference to {@code viewed} and passes it on: the view keeps
+     * that reference instead of taking one of its own (two atomic updates fewer). The caller's reference is
+     * released if this throws.
+     *
+     * @throws IllegalArgumentException if {@code memory} is not direct
+     */
+    public static HostStorage viewHolding(Storage viewed, ByteBuffer memory, boolean readOnly) {
         try {
+            requireDirect(memory);
             return new HostStorage(memory.slice(), viewed, readOnly || memory.isReadOnly());
         } catch (RuntimeException | Error e) {
             viewed.release();
             throw e;
+        }
+    }
+
+    private static void requireDirect(ByteBuffer memory) {
+        if (!memory.isDirect()) {
+            throw new IllegalArgumentException("memory is a heap buffer; a host view of engine memory must be direct");
         }
     }
 

@@ -36,6 +36,38 @@ class HostArraysTest {
     }
 
     @Test
+    void aPinnedShareTakesThePinOverAndOutlivesItsTensor() {
+        HostStorage tensorMemory = HostStorage.allocate(8, ledger);
+        tensorMemory.retain(); // the conversion's pin
+        HostArray share = HostArrays.sharePinned(tensorMemory, DType.INT32, Shape.of(2), CPU, true);
+        assertEquals(2, tensorMemory.referenceCount(), "the tensor's reference and the pin the share took over");
+        assertEquals(Sharing.SHARED, share.sharing());
+        tensorMemory.release(); // the tensor is closed
+        assertTrue(!tensorMemory.isReleased(), "the share keeps the memory alone");
+        assertEquals(0, share.getInt(1));
+        share.close();
+        assertTrue(tensorMemory.isReleased(), "closing the share releases the pin's reference, once");
+        assertEquals(0, ledger.liveBlocks());
+    }
+
+    @Test
+    void aViewHoldingTheCallersReferenceTakesNoneOfItsOwn() {
+        HostStorage engine = HostStorage.allocate(16, ledger);
+        engine.retain(); // the caller's reference, passed on
+        HostStorage view = HostStorage.viewHolding(engine, engine.transientBuffer(), false);
+        assertEquals(2, engine.referenceCount(), "the engine's own reference and the one the view took over");
+        view.release();
+        assertEquals(1, engine.referenceCount(), "freeing the view released the taken-over reference once");
+
+        engine.retain();
+        ByteBuffer heap = ByteBuffer.allocate(16);
+        assertThrows(IllegalArgumentException.class, () -> HostStorage.viewHolding(engine, heap, false));
+        assertEquals(1, engine.referenceCount(), "a refused view releases the reference it was given");
+        engine.release();
+        assertEquals(0, ledger.liveBlocks());
+    }
+
+    @Test
     void aCopyReportsTheBytesItCopied() {
         try (HostArray copy = HostArrays.copy(DType.INT64, Shape.of(3), CPU, false, ledger,
                 buffer -> buffer.asLongBuffer().put(new long[] {1, 2, 3}))) {

@@ -10,6 +10,7 @@ import org.tensorbridge.SparseValue;
 import org.tensorbridge.memory.BufferHostArray;
 import org.tensorbridge.memory.HostArrays;
 import org.tensorbridge.memory.HostStorage;
+import org.tensorbridge.memory.Storage;
 
 /**
  * The conversion contract, enforced once for every backend built on the spi: {@code toHost} and
@@ -30,12 +31,31 @@ final class Conversions {
     HostArray toHost(BackendTensor tensor, CopyPolicy policy, Access access) {
         Objects.requireNonNull(policy, "policy must not be null; use CopyPolicy.IF_NEEDED for the default");
         Objects.requireNonNull(access, "access must not be null; use Access.READ_ONLY for the default");
-        // One pin, released in the finally: the cheapest path of the library, taken on every conversion.
+        // One pin: the cheapest path of the library, taken on every conversion. A share takes the pin's reference
+        // over (two atomic updates fewer than retaining its own and releasing the pin); whatever holds the
+        // reference when no share took it is released in the finally.
         Operand operand = tensor.pin("this tensor");
+        Storage held = operand.storage();
         try {
-            return hostArray(operand, policy, access);
+            boolean writable = access == Access.WRITABLE;
+            if (policy != CopyPolicy.ALWAYS) {
+                HostStorage shared = spec.sharing != null && spec.device.hostAccessible()
+                        ? spec.sharing.shareHeld(held) : null;
+                if (shared != null) {
+                    held = shared; // keeps the operand's memory alive if the share is refused below
+                }
+                String refusal = shareRefusal(shared, writable);
+                if (refusal == null) {
+                    held = null;
+                    return HostArrays.sharePinned(shared, operand.dtype(), operand.shape(), spec.device, !writable);
+                }
+                refuseUnderNever(policy, operand, writable, refusal);
+            }
+            return copy(operand, writable);
         } finally {
-            operand.storage().release();
+            if (held != null) {
+                held.release();
+            }
         }
     }
 
@@ -68,12 +88,21 @@ final class Conversions {
             if (shared != null) {
                 shared.release();
             }
-            if (policy == CopyPolicy.NEVER) {
-                throw new CopyRequiredException("a " + operand.dtype().displayName() + operand.shape() + " tensor on "
-                        + spec.device + " cannot be shared " + (writable ? "writable " : "") + "under CopyPolicy.NEVER: "
-                        + refusal);
-            }
+            refuseUnderNever(policy, operand, writable, refusal);
         }
+        return copy(operand, writable);
+    }
+
+    private void refuseUnderNever(CopyPolicy policy, Operand operand, boolean writable, String refusal) {
+        if (policy == CopyPolicy.NEVER) {
+            throw new CopyRequiredException("a " + operand.dtype().displayName() + operand.shape() + " tensor on "
+                    + spec.device + " cannot be shared " + (writable ? "writable " : "") + "under CopyPolicy.NEVER: "
+                    + refusal);
+        }
+    }
+
+    /** An independent host copy of a pinned operand. */
+    private BufferHostArray copy(Operand operand, boolean writable) {
         // download() overwrites every byte and keeps no buffer: the block may come from a pool.
         HostStorage copy = spec.memory.allocateHostCopy(operand.byteSize(), spec.ledger);
         return HostArrays.copyInto(copy, operand.dtype(), operand.shape(), spec.device, !writable,

@@ -20,6 +20,20 @@ public interface HostSharing {
      */
     HostStorage share(Storage storage);
 
+    /**
+     * {@link #share} for a caller that holds a reference to {@code held} and passes it on: the returned
+     * memory keeps that reference instead of taking one of its own. Returns null, the caller keeping its
+     * reference, if this storage cannot be shared. The default shares and then releases the caller's
+     * reference; sharing that returns the storage itself overrides it to skip both.
+     */
+    default HostStorage shareHeld(Storage held) {
+        HostStorage shared = share(held);
+        if (shared != null) {
+            held.release();
+        }
+        return shared;
+    }
+
     /** True if shares may be {@link org.tensorbridge.Access#WRITABLE}. */
     boolean writable();
 
@@ -33,6 +47,11 @@ public interface HostSharing {
                     return host;
                 }
                 return null;
+            }
+
+            @Override
+            public HostStorage shareHeld(Storage held) {
+                return held instanceof HostStorage host ? host : null;
             }
 
             @Override

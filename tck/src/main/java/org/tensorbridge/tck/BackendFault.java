@@ -52,7 +52,9 @@ public record BackendFault(StackTraceElement thrownAt, StackTraceElement entry, 
             return Optional.empty();
         }
         int callerAt = inner + 1;
-        while (callerAt < frames.length && !isOwn(frames[callerAt].getClassName())) {
+        // A hook interface's default method (HostSharing.shareHeld calling share) is part of the hook, not its caller.
+        while (callerAt < frames.length && (!isOwn(frames[callerAt].getClassName())
+                || SpiHooks.isHookInterface(frames[callerAt].getClassName()))) {
             callerAt++;
         }
         int entryAt = callerAt - 1;
@@ -67,7 +69,7 @@ public record BackendFault(StackTraceElement thrownAt, StackTraceElement entry, 
     /**
      * One line for a failure message: where the backend threw and which hook it was in, for example
      * {@code thrown in backend code at a.B.share(B.java:12), in the spi hook HostSharing.share (called by
-     * org.tensorbridge.spi.Conversions.hostArray)}.
+     * org.tensorbridge.spi.Conversions.toHost)}.
      */
     public String describe() {
         StringBuilder text = new StringBuilder("thrown in backend code at ").append(thrownAt);

@@ -17,6 +17,7 @@ final class SpiHooks {
     private static final Set<String> INDEX_CHECKS = Set.of("firstInvalidIndex", "isCanonical", "csrToCoo");
     private static final Map<String, String> BY_METHOD = Map.ofEntries(
             Map.entry("share", "HostSharing.share"),
+            Map.entry("shareHeld", "HostSharing.shareHeld"),
             Map.entry("writable", "HostSharing.writable"),
             Map.entry("wrap", "HostWrapping.wrap"),
             Map.entry("holds", "ValueChecks.holds"),
@@ -26,7 +27,16 @@ final class SpiHooks {
             Map.entry("probe", "BackendProvider.probe"),
             Map.entry("provider", "the test class's provider()"));
 
+    private static final Set<String> HOOK_INTERFACES = Set.of("Fusion", "HostSharing", "HostWrapping", "IndexChecks",
+            "Kernel", "Memory", "SparseKernel", "ValueChecks", "WritingKernel");
+
     private SpiHooks() {
+    }
+
+    /** True for an spi hook interface, whose default methods call its other methods on the backend's behalf. */
+    static boolean isHookInterface(String className) {
+        return className.startsWith("org.tensorbridge.spi.")
+                && HOOK_INTERFACES.contains(className.substring("org.tensorbridge.spi.".length()));
     }
 
     /** The hook that {@code caller} (null when unknown) reached by calling backend method {@code method}. */

@@ -56,7 +56,7 @@ class DiagnosticsTest {
         String message = message(smoke);
         for (String phrase : List.of("share it with toHost(NEVER)", "IllegalStateException",
                 "the scratch view was never allocated", "thrown in backend code at org.example.broken.HookFaults",
-                "in the spi hook HostSharing.share", "org.tensorbridge.spi.Conversions.hostArray")) {
+                "in the spi hook HostSharing.share", "(called by org.tensorbridge.spi.Conversions.toHost)")) {
             assertTrue(message.contains(phrase), "the smoke failure does not say '" + phrase + "': " + message);
         }
         // Parameterized rules are skipped whole, as their template container.
@@ -161,6 +161,18 @@ class DiagnosticsTest {
         assertEquals(callerClass, fault.caller().getClassName());
         assertEquals(hook, fault.hook());
         assertTrue(fault.describe().contains("inside com.acme.backend.AcmeHooks." + backendMethod), fault.describe());
+    }
+
+    @Test
+    void aHookInterfacesDefaultMethodIsPartOfTheHookNotItsCaller() {
+        StackTraceElement[] frames = {
+            new StackTraceElement("com.acme.backend.AcmeHooks", "share", "AcmeHooks.java", 42),
+            new StackTraceElement("org.tensorbridge.spi.HostSharing", "shareHeld", "HostSharing.java", 30),
+            new StackTraceElement("org.tensorbridge.spi.Conversions", "toHost", "Conversions.java", 45),
+            new StackTraceElement("org.tensorbridge.tck.ConversionRules", "someRule", "ConversionRules.java", 1)};
+        BackendFault fault = BackendFault.locate(frames).orElseThrow();
+        assertEquals("org.tensorbridge.spi.Conversions", fault.caller().getClassName());
+        assertEquals("HostSharing.share", fault.hook());
     }
 
     @Test

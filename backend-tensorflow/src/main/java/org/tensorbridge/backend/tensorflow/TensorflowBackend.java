@@ -68,6 +68,11 @@ public final class TensorflowBackend extends AbstractBackend {
                     }
 
                     @Override
+                    public HostStorage shareHeld(Storage held) {
+                        return HostStorage.viewHolding(held, ((TfStorage) held).sharedMemory(), false);
+                    }
+
+                    @Override
                     public boolean writable() {
                         return true;
                     }

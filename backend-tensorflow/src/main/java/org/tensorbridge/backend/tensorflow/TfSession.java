@@ -254,12 +254,7 @@ final class TfSession implements Session {
      * the array holds the buffer through a host view, 0 bytes copied.
      */
     private BufferHostArray handOver(TfStorage adopted, DType dtype, Shape shape) {
-        HostStorage view;
-        try {
-            view = HostStorage.viewOf(adopted, adopted.sharedMemory(), false);
-        } finally {
-            adopted.release(); // the view holds it now
-        }
+        HostStorage view = HostStorage.viewHolding(adopted, adopted.sharedMemory(), false);
         return HostArrays.handOver(view, dtype, shape, graph.tensorflowBackend().device());
     }
 
