@@ -8,7 +8,7 @@
 #   bench/run-short-suite.sh --report FILE    write the report elsewhere (default: BENCHMARKS.md at the root)
 #   bench/run-short-suite.sh -- ARGS...       pass ARGS to JMH (for example -- -wi 0 -i 1 -r 200ms for a smoke run)
 #
-# Run from anywhere; it works in the repository root. Under 10 minutes on 2 cores. It writes, under
+# Run from anywhere; it works in the repository root. About 20 minutes on 2 cores. It writes, under
 # bench/target/short-suite/: numpy.json (NumPy's and SciPy's figures, recorded beside JMH), opencl.txt (the
 # OpenCL device the GPU backend found, or "none: reason"), jmh-result.json (JMH's JSON results, run with
 # -prof gc) and jmh.log; then the table generator computes every ratio from those files.

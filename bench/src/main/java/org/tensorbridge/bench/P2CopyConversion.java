@@ -76,6 +76,25 @@ public class P2CopyConversion {
         }
     }
 
+    /** A host array of the tensor kept open, to time the guarded copy without toHost and close. */
+    @State(Scope.Benchmark)
+    public static class OpenHostArray {
+        Tensor tensor;
+        HostArray host;
+
+        @Setup(Level.Trial)
+        public void setUp(P2CopyConversion bench) {
+            tensor = Backends.get("cpu").fill(DType.FLOAT32, Shape.of(Sizes.floats(bench.size)), VALUE);
+            host = tensor.toHost();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            host.close();
+            tensor.close();
+        }
+    }
+
     /** The same elements in a direct buffer, for the JDK's own bulk copies. */
     @State(Scope.Benchmark)
     public static class Jdk {
@@ -151,6 +170,13 @@ public class P2CopyConversion {
         try (HostArray host = source.tensor.toHost()) {
             host.copyTo(to.floats);
         }
+        return to.floats;
+    }
+
+    /** Context for the line above: the access-guarded copy alone, out of a host array kept open. */
+    @Benchmark
+    public float[] tensorbridgeCopyToFloatArrayFromOpenHostArray(OpenHostArray source, Destinations to) {
+        source.host.copyTo(to.floats);
         return to.floats;
     }
 
