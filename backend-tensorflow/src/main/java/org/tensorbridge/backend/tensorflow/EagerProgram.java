@@ -40,8 +40,9 @@ final class EagerProgram extends TfProgram<TFE_TensorHandle> implements AutoClos
     List<TFE_TensorHandle> run(String type, int outputs, Object[] attributes, List<TFE_TensorHandle> inputs) {
         TFE_Op op = TFE_NewOp(context, type, status);
         Tf.check(status, type);
-        try (PointerPointer<TFE_TensorHandle> results = new PointerPointer<>(outputs);
-                IntPointer count = new IntPointer(1).put(outputs)) {
+        try (CallArrays arrays = new CallArrays()) {
+            PointerPointer<TFE_TensorHandle> results = arrays.pointers(outputs);
+            IntPointer count = arrays.ints(1).put(outputs);
             for (int i = 0; i < attributes.length; i += 2) {
                 if (attributes[i + 1] instanceof Boolean flag) {
                     TFE_OpSetAttrBool(op, (String) attributes[i], (byte) (flag ? 1 : 0));

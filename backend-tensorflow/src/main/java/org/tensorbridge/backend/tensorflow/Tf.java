@@ -3,6 +3,7 @@ package org.tensorbridge.backend.tensorflow;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_AllocateTensor;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_GetCode;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_Message;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_NewTensor;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_OK;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorData;
 
@@ -10,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.bytedeco.javacpp.Pointer;
 import org.tensorbridge.DType;
+import org.tensorflow.internal.c_api.Deallocator_Pointer_long_Pointer;
 import org.tensorflow.internal.c_api.TF_Status;
 import org.tensorflow.internal.c_api.TF_Tensor;
 
@@ -37,6 +39,14 @@ final class Tf {
         CODES[DType.FLOAT32.ordinal()] = 1;
         CODES[DType.FLOAT64.ordinal()] = 2;
     }
+
+    /** What TensorFlow calls when it lets go of memory it was lent ({@link #lent}): the lender frees it. */
+    private static final Deallocator_Pointer_long_Pointer NOTHING_TO_FREE = (Deallocator_Pointer_long_Pointer)
+            new Deallocator_Pointer_long_Pointer() {
+                @Override
+                public void call(Pointer data, long length, Pointer argument) {
+                }
+            }.retainReference();
 
     private Tf() {
     }
@@ -68,6 +78,22 @@ final class Tf {
     static TF_Tensor tensor(DType dtype, long[] dims, ByteBuffer bytes) {
         TF_Tensor tensor = allocate(dtype, dims, bytes.remaining());
         memory(TF_TensorData(tensor), bytes.remaining()).put(bytes.duplicate());
+        return tensor;
+    }
+
+    /**
+     * A TensorFlow tensor over {@code memory} (direct, native order, all of it), without a copy; the caller
+     * deletes it ({@code TF_DeleteTensor}) and keeps the memory valid until TensorFlow is done with it. Not
+     * {@code TF_Tensor.newTensor}, which registers each tensor with JavaCPP's deallocator registry (see
+     * {@link CallArrays}).
+     */
+    static TF_Tensor lent(DType dtype, long[] dims, ByteBuffer memory) {
+        TF_Tensor tensor = TF_NewTensor(type(dtype), dims, dims.length, new Pointer(memory), memory.capacity(),
+                NOTHING_TO_FREE, null);
+        if (tensor == null || tensor.isNull()) {
+            throw new TensorflowFailureException("TensorFlow could not make a " + dtype.displayName() + " tensor over "
+                    + memory.capacity() + " bytes of host memory");
+        }
         return tensor;
     }
 

@@ -1,5 +1,6 @@
 package org.tensorbridge.backend.tensorflow;
 
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeleteTensor;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorData;
 
 import java.util.ArrayDeque;
@@ -8,7 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.bytedeco.javacpp.Pointer;
 import org.tensorbridge.Backend;
 import org.tensorbridge.CopyPolicy;
 import org.tensorbridge.DType;
@@ -118,7 +118,7 @@ final class TfFeeds implements AutoCloseable {
         alias(node.fed.get(0), parts.indices());
         alias(node.fed.get(1), parts.values());
         long[] dims = tensor.denseShape().toArray();
-        TF_Tensor shape = TF_Tensor.allocateTensor(Tf.type(DType.INT64), new long[] {dims.length}, dims.length * 8L);
+        TF_Tensor shape = Tf.allocate(DType.INT64, new long[] {dims.length}, dims.length * 8L);
         Tf.memory(TF_TensorData(shape), dims.length * 8L).asLongBuffer().put(dims);
         outputs.add(node.fed.get(2));
         tensors.add(shape);
@@ -128,7 +128,7 @@ final class TfFeeds implements AutoCloseable {
     private void alias(TF_Output output, HostArray host) {
         own(host);
         outputs.add(output);
-        tensors.add(TF_Tensor.newTensor(Tf.type(host.dtype()), host.shape().toArray(), new Pointer(host.asByteBuffer())));
+        tensors.add(Tf.lent(host.dtype(), host.shape().toArray(), host.asByteBuffer()));
     }
 
     private <T extends AutoCloseable> T own(T value) {
@@ -149,7 +149,7 @@ final class TfFeeds implements AutoCloseable {
 
     @Override
     public void close() {
-        tensors.forEach(TF_Tensor::delete);
+        tensors.forEach(tensor -> TF_DeleteTensor(tensor));
         tensors.clear();
         for (int i = held.size() - 1; i >= 0; i--) {
             try {

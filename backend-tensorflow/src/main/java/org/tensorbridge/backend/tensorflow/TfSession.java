@@ -170,10 +170,11 @@ final class TfSession implements Session {
 
     private List<TF_Tensor> run(List<TF_Output> feeds, List<TF_Tensor> values, List<TF_Output> fetches) {
         TF_Status status = TF_NewStatus();
-        try (TF_Output in = new TF_Output(Math.max(1, feeds.size()));
-                PointerPointer<TF_Tensor> inValues = new PointerPointer<>(Math.max(1, feeds.size()));
-                TF_Output out = new TF_Output(Math.max(1, fetches.size()));
-                PointerPointer<TF_Tensor> outValues = new PointerPointer<>(Math.max(1, fetches.size()))) {
+        try (CallArrays arrays = new CallArrays()) {
+            TF_Output in = arrays.outputs(feeds.size());
+            PointerPointer<TF_Tensor> inValues = arrays.pointers(feeds.size());
+            TF_Output out = arrays.outputs(fetches.size());
+            PointerPointer<TF_Tensor> outValues = arrays.pointers(fetches.size());
             for (int i = 0; i < feeds.size(); i++) {
                 in.position(i).oper(feeds.get(i).oper()).index(feeds.get(i).index());
                 inValues.put(i, values.get(i));

@@ -11,7 +11,7 @@ public final class P8Row implements Row {
 
     static final String RUN_COPIES = "the result is TensorFlow's output handed over (0 bytes copied); what is added "
             + "is the run's own objects: the fed tensors wrapped for TensorFlow, the runner, the adopted output and its "
-            + "host array (gc.alloc.rate.norm: about 4.4 KB per run against TensorFlow Java's 3.0 KB), a fixed cost that "
+            + "host array (gc.alloc.rate.norm: about 4.1 KB per run against TensorFlow Java's 3.0 KB), a fixed cost that "
             + "shows at 1 K and is inside the error at 1 M";
 
     @Override
