@@ -9,6 +9,7 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorData;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.javacpp.Pointer;
 import org.tensorbridge.DType;
 import org.tensorflow.internal.c_api.Deallocator_Pointer_long_Pointer;
@@ -40,11 +41,18 @@ final class Tf {
         CODES[DType.FLOAT64.ordinal()] = 2;
     }
 
-    /** What TensorFlow calls when it lets go of memory it was lent ({@link #lent}): the lender frees it. */
+    /** Tensors over lent memory ({@link #lent}) that TensorFlow has not let go of yet. */
+    private static final AtomicLong LENT_HELD = new AtomicLong();
+
+    /**
+     * What TensorFlow calls when it lets go of memory it was lent ({@link #lent}): nothing to free, the lender
+     * frees it; counted, so that tests can assert that every lent tensor was deleted.
+     */
     private static final Deallocator_Pointer_long_Pointer NOTHING_TO_FREE = (Deallocator_Pointer_long_Pointer)
             new Deallocator_Pointer_long_Pointer() {
                 @Override
                 public void call(Pointer data, long length, Pointer argument) {
+                    LENT_HELD.decrementAndGet();
                 }
             }.retainReference();
 
@@ -88,6 +96,7 @@ final class Tf {
      * {@link CallArrays}).
      */
     static TF_Tensor lent(DType dtype, long[] dims, ByteBuffer memory) {
+        LENT_HELD.incrementAndGet();
         TF_Tensor tensor = TF_NewTensor(type(dtype), dims, dims.length, new Pointer(memory), memory.capacity(),
                 NOTHING_TO_FREE, null);
         if (tensor == null || tensor.isNull()) {
@@ -95,6 +104,11 @@ final class Tf {
                     + memory.capacity() + " bytes of host memory");
         }
         return tensor;
+    }
+
+    /** How many tensors over lent memory TensorFlow still holds: 0 once every one was deleted and let go of. */
+    static long lentHeld() {
+        return LENT_HELD.get();
     }
 
     /** {@code bytes} of native memory at {@code data} as a buffer, native order, position 0. */

@@ -37,6 +37,26 @@ class TensorflowGraphTest {
     }
 
     @Test
+    void everyFedTensorIsDeletedAndLetGoOfByTensorflow() {
+        long before = Tf.lentHeld();
+        try (Graph graph = BACKEND.newGraph(); Session session = graph.newSession();
+                Tensor a = BACKEND.constantOf(new float[] {1, 2}); Tensor b = BACKEND.constantOf(new float[] {3, 4})) {
+            Symbol x = graph.placeholder("x", DType.FLOAT32, 2);
+            Symbol y = graph.placeholder("y", DType.FLOAT32, 2);
+            Symbol sum = x.add(y);
+            for (int i = 0; i < 3; i++) {
+                try (HostArray result = session.run(sum, Map.of(x, a, y, b));
+                        HostArray fed = session.run(x, Map.of(x, a))) {
+                    assertArrayEquals(new float[] {4, 6}, result.toFloatArray());
+                    assertArrayEquals(new float[] {1, 2}, fed.toFloatArray(), "a fetched feed is copied out of it");
+                }
+            }
+            assertThrows(IllegalArgumentException.class, () -> session.run(sum, Map.of(x, a, y, "not a tensor")));
+        }
+        assertEquals(before, Tf.lentHeld(), "TensorFlow let go of every tensor it was lent for a feed");
+    }
+
+    @Test
     void aGraphBecomesTheTensorflowGraphThatRunsIt() {
         try (Graph graph = BACKEND.newGraph(); Session session = graph.newSession()) {
             Symbol x = graph.placeholder("x", DType.FLOAT32, -1);
