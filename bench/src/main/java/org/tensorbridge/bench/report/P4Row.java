@@ -12,10 +12,12 @@ public final class P4Row implements Row {
             + "per-op dispatch, tens of µs, is skipped up to 16 K elements) and the result a reused host block: the "
             + "operands' pins, the tensor and storage objects and their reference counts; NumPy's small-object path "
             + "is leaner still";
-    static final String LARGE = "the arithmetic itself: ND4J's kernel on the CPU backend's shared cores, into a reused "
-            + "host block (no zeroing, no garbage-collected memory). At 1 M the figures swing by 2× between runs on "
-            + "the shared 2-core machine (compare add and multiply, which do the same work); TensorFlow's eager "
-            + "kernels are multi-threaded Eigen";
+    static final String LARGE = "the arithmetic itself: ND4J's kernel (about 85 % of a 1 M add's JFR samples are in "
+            + "Nd4jCpu.execCustomOp2) on the CPU backend's two shared cores, into a reused host block (no zeroing, no "
+            + "garbage-collected memory); TensorFlow's eager kernels are multi-threaded Eigen. At 16 M each call moves "
+            + "192 MB and both sides are bound by memory bandwidth; single iterations of either side differ by 10-25 % "
+            + "(see the ± error), after six seconds of warm-up per fork (NativeKernelWarmUp), so these lines are met "
+            + "in one run and missed in the next (compare add and multiply, which do the same work)";
 
     @Override
     public String id() {

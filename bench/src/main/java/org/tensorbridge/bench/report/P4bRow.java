@@ -10,8 +10,9 @@ public final class P4bRow implements Row {
             + "now a Java loop at this size), plus the session's own work on top of it: turning the two fed tensors "
             + "into operands, the graph walk, and the fetched host array that takes the result over";
     static final String LARGE = "the run's add is the CPU backend's eager add (compare P4's add at 1 M in this run) "
-            + "plus turning the fed tensors into operands and handing the result over as a host array; the gap to "
-            + "TensorFlow is within the 2× swing that P4's 1 M figures show between runs on this machine";
+            + "plus about 2 µs of the session's own work (the 1 K line: fed tensors as operands, the graph walk, the "
+            + "result handed over as a host array); what remains is the add's own swing between iterations (P4's "
+            + "± error at 1 M), after six seconds of warm-up per fork (NativeKernelWarmUp)";
 
     @Override
     public String id() {
