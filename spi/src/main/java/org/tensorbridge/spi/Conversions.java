@@ -46,8 +46,10 @@ final class Conversions {
                 }
                 String refusal = shareRefusal(shared, writable);
                 if (refusal == null) {
-                    held = null;
-                    return HostArrays.sharePinned(shared, operand.dtype(), operand.shape(), spec.device, !writable);
+                    BufferHostArray array = HostArrays.sharePinned(shared, operand.dtype(), operand.shape(),
+                            spec.device, !writable);
+                    held = null; // the array holds it now
+                    return array;
                 }
                 refuseUnderNever(policy, operand, writable, refusal);
             }
