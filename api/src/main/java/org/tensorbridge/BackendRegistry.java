@@ -76,8 +76,7 @@ final class BackendRegistry {
                 priority = provider.priority();
                 return new Candidate(provider, name, className, priority, null);
             } catch (RuntimeException | LinkageError e) {
-                return failed(new ProviderStatus(name, className, priority,
-                        Availability.unavailable("it threw during discovery (name, priority or probe): " + e), e));
+                return failed(threw(name, className, priority, e));
             }
         }
     }
@@ -135,9 +134,14 @@ final class BackendRegistry {
             }
             return new ProviderStatus(candidate.name, candidate.className, candidate.priority, availability, null);
         } catch (RuntimeException | LinkageError e) {
-            return new ProviderStatus(candidate.name, candidate.className, candidate.priority,
-                    Availability.unavailable("it threw during discovery (name, priority or probe): " + e), e);
+            return threw(candidate.name, candidate.className, candidate.priority, e);
         }
+    }
+
+    /** The status of a provider whose name, priority or probe threw. */
+    private static ProviderStatus threw(String name, String className, int priority, Throwable e) {
+        return new ProviderStatus(name, className, priority,
+                Availability.unavailable("it threw during discovery (name, priority or probe): " + e), e);
     }
 
     private static String providerNameFrom(Throwable e) {

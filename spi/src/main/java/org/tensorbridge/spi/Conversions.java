@@ -31,34 +31,8 @@ final class Conversions {
     HostArray toHost(BackendTensor tensor, CopyPolicy policy, Access access) {
         Objects.requireNonNull(policy, "policy must not be null; use CopyPolicy.IF_NEEDED for the default");
         Objects.requireNonNull(access, "access must not be null; use Access.READ_ONLY for the default");
-        // One pin: the cheapest path of the library, taken on every conversion. A share takes the pin's reference
-        // over (two atomic updates fewer than retaining its own and releasing the pin); whatever holds the
-        // reference when no share took it is released in the finally.
-        Operand operand = tensor.pin("this tensor");
-        Storage held = operand.storage();
-        try {
-            boolean writable = access == Access.WRITABLE;
-            if (policy != CopyPolicy.ALWAYS) {
-                HostStorage shared = spec.sharing != null && spec.device.hostAccessible()
-                        ? spec.sharing.shareHeld(held) : null;
-                if (shared != null) {
-                    held = shared; // keeps the operand's memory alive if the share is refused below
-                }
-                String refusal = shareRefusal(shared, writable);
-                if (refusal == null) {
-                    BufferHostArray array = HostArrays.sharePinned(shared, operand.dtype(), operand.shape(),
-                            spec.device, !writable);
-                    held = null; // the array holds it now
-                    return array;
-                }
-                refuseUnderNever(policy, operand, writable, refusal);
-            }
-            return copy(operand, writable);
-        } finally {
-            if (held != null) {
-                held.release();
-            }
-        }
+        // One pin, taken on every conversion, which a share then keeps: the cheapest path of the library.
+        return hostArrayTakingOver(tensor.pin("this tensor"), policy, access);
     }
 
     SparseValue toSparseValue(BackendSparseTensor tensor, CopyPolicy policy, Access access) {
@@ -78,37 +52,52 @@ final class Conversions {
         }
     }
 
-    /** A host array of a pinned operand: shared when possible and allowed, else copied, else refused. */
+    /**
+     * A host array of a pinned operand: shared when possible and allowed, else copied, else refused. The
+     * caller's pin stays the caller's (a share takes a reference of its own).
+     */
     BufferHostArray hostArray(Operand operand, CopyPolicy policy, Access access) {
-        boolean writable = access == Access.WRITABLE;
-        if (policy != CopyPolicy.ALWAYS) {
-            HostStorage shared = spec.sharing != null ? spec.sharing.share(operand.storage()) : null;
-            String refusal = shareRefusal(shared, writable);
-            if (refusal == null) {
-                return HostArrays.share(shared, operand.dtype(), operand.shape(), spec.device, !writable);
-            }
-            if (shared != null) {
-                shared.release();
-            }
-            refuseUnderNever(policy, operand, writable, refusal);
-        }
-        return copy(operand, writable);
+        operand.storage().retain();
+        return hostArrayTakingOver(operand, policy, access);
     }
 
-    private void refuseUnderNever(CopyPolicy policy, Operand operand, boolean writable, String refusal) {
-        if (policy == CopyPolicy.NEVER) {
-            throw new CopyRequiredException("a " + operand.dtype().displayName() + operand.shape() + " tensor on "
-                    + spec.device + " cannot be shared " + (writable ? "writable " : "") + "under CopyPolicy.NEVER: "
-                    + refusal);
+    /**
+     * {@link #hostArray} taking over one reference the caller took on the operand's memory: a share keeps it
+     * (two atomic updates fewer than taking its own and releasing the caller's); otherwise it is released
+     * once the copy is made or refused.
+     */
+    private BufferHostArray hostArrayTakingOver(Operand operand, CopyPolicy policy, Access access) {
+        Storage held = operand.storage();
+        try {
+            boolean writable = access == Access.WRITABLE;
+            if (policy != CopyPolicy.ALWAYS) {
+                HostStorage shared = spec.sharing != null && spec.device.hostAccessible()
+                        ? spec.sharing.shareHeld(held) : null;
+                if (shared != null) {
+                    held = shared; // keeps the operand's memory alive if the share is refused below
+                }
+                String refusal = shareRefusal(shared, writable);
+                if (refusal == null) {
+                    BufferHostArray array = HostArrays.sharePinned(shared, operand.dtype(), operand.shape(),
+                            spec.device, !writable);
+                    held = null; // the array holds it now
+                    return array;
+                }
+                if (policy == CopyPolicy.NEVER) {
+                    throw new CopyRequiredException("a " + operand.dtype().displayName() + operand.shape()
+                            + " tensor on " + spec.device + " cannot be shared " + (writable ? "writable " : "")
+                            + "under CopyPolicy.NEVER: " + refusal);
+                }
+            }
+            // download() overwrites every byte and keeps no buffer: the block may come from a pool.
+            HostStorage copy = spec.memory.allocateHostCopy(operand.byteSize(), spec.ledger);
+            return HostArrays.copyInto(copy, operand.dtype(), operand.shape(), spec.device, !writable,
+                    target -> spec.memory.download(operand.storage(), target));
+        } finally {
+            if (held != null) {
+                held.release();
+            }
         }
-    }
-
-    /** An independent host copy of a pinned operand. */
-    private BufferHostArray copy(Operand operand, boolean writable) {
-        // download() overwrites every byte and keeps no buffer: the block may come from a pool.
-        HostStorage copy = spec.memory.allocateHostCopy(operand.byteSize(), spec.ledger);
-        return HostArrays.copyInto(copy, operand.dtype(), operand.shape(), spec.device, !writable,
-                target -> spec.memory.download(operand.storage(), target));
     }
 
     /**

@@ -69,7 +69,7 @@ public record BackendFault(StackTraceElement thrownAt, StackTraceElement entry, 
     /**
      * One line for a failure message: where the backend threw and which hook it was in, for example
      * {@code thrown in backend code at a.B.share(B.java:12), in the spi hook HostSharing.share (called by
-     * org.tensorbridge.spi.Conversions.toHost)}.
+     * org.tensorbridge.spi.Conversions.hostArrayTakingOver)}.
      */
     public String describe() {
         StringBuilder text = new StringBuilder("thrown in backend code at ").append(thrownAt);

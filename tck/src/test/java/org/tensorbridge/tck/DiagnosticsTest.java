@@ -56,7 +56,7 @@ class DiagnosticsTest {
         String message = message(smoke);
         for (String phrase : List.of("share it with toHost(NEVER)", "IllegalStateException",
                 "the scratch view was never allocated", "thrown in backend code at org.example.broken.HookFaults",
-                "in the spi hook HostSharing.share", "(called by org.tensorbridge.spi.Conversions.toHost)")) {
+                "in the spi hook HostSharing.share", "(called by org.tensorbridge.spi.Conversions.hostArrayTakingOver)")) {
             assertTrue(message.contains(phrase), "the smoke failure does not say '" + phrase + "': " + message);
         }
         // Parameterized rules are skipped whole, as their template container.
