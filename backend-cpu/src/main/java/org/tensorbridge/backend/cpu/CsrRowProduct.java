@@ -125,7 +125,7 @@ final class CsrRowProduct {
     }
 
     /**
-     * double32 rows of {@code out = A × b}: {@code rowsOfB[c]} is the dense operand's row c (wide), or, when
+     * float64 rows of {@code out = A × b}: {@code rowsOfB[c]} is the dense operand's row c (wide), or, when
      * that is null, {@code flatB} holds the whole operand (narrow).
      */
     static final class Doubles implements CsrRows.RowSink {
