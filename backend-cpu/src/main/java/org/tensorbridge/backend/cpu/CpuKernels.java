@@ -2,8 +2,10 @@ package org.tensorbridge.backend.cpu;
 
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.BiFunction;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.Op;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
 import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
@@ -28,18 +30,23 @@ import org.tensorbridge.spi.HostSparseKernels;
 import org.tensorbridge.spi.KernelCall;
 import org.tensorbridge.spi.KernelRegistry;
 import org.tensorbridge.spi.Operand;
+import org.tensorbridge.spi.WritingKernel;
 
 /**
  * The CPU backend's kernels, by operation. ND4J runs what it computes as the contract says (arithmetic,
  * exp/log/sqrt/tanh and neg/abs on float32 and float64, matmul, cast, transpose, float sums and means);
  * the exact plain-Java reference kernels run the rest: maximum and minimum (ND4J's drop NaN), powers,
  * integer and half-precision unary functions, integer sums and every max/min reduction. Integer division
- * is in Java ({@link IntegerDivision}) because ND4J's kills the JVM on a zero divisor. Stateless.
+ * is in Java ({@link IntegerDivision}) because ND4J's kills the JVM on a zero divisor, and operands of more
+ * dimensions than libnd4j holds ({@link #ND4J_MAX_RANK}) go to the reference kernels for the same reason.
+ * Stateless.
  */
 final class CpuKernels {
     private static final Set<DType> WIDE_FLOATS = EnumSet.of(DType.FLOAT32, DType.FLOAT64);
     private static final Set<DType> ALL = EnumSet.allOf(DType.class);
     private static final Set<DType> HALVES = EnumSet.of(DType.FLOAT16, DType.BFLOAT16);
+    /** libnd4j's {@code MAX_RANK}: the most dimensions its native shape arrays hold. */
+    static final int ND4J_MAX_RANK = 32;
 
     private CpuKernels() {
     }
@@ -49,24 +56,47 @@ final class CpuKernels {
                 .include(ReferenceKernels.registry())
                 .include(HostSparseKernels.registry());
         for (Operation op : new Operation[] {Operations.ADD, Operations.SUBTRACT, Operations.MULTIPLY, Operations.DIVIDE}) {
-            kernels.overwrite(op, ALL, (call, result) -> arithmetic(op, call, result, javaKernelMaxElements));
+            kernels.overwrite(op, ALL, withinNd4jRank((call, result) -> arithmetic(op, call, result,
+                    javaKernelMaxElements), ReferenceKernels::elementwise));
         }
         return kernels
-                .overwrite(Operations.NEG, WIDE_FLOATS, (call, result) -> transform(new Negative(in(call), out(result))))
-                .overwrite(Operations.ABS, WIDE_FLOATS, (call, result) -> transform(new Abs(in(call), out(result))))
-                .overwrite(Operations.EXP, WIDE_FLOATS, (call, result) -> transform(new Exp(in(call), out(result))))
-                .overwrite(Operations.LOG, WIDE_FLOATS, (call, result) -> transform(new Log(in(call), out(result))))
-                .overwrite(Operations.SQRT, WIDE_FLOATS, (call, result) -> transform(new Sqrt(in(call), out(result))))
-                .overwrite(Operations.TANH, WIDE_FLOATS, (call, result) -> transform(new Tanh(in(call), out(result))))
-                .write(Operations.MATMUL, ALL, CpuKernels::matmul)
+                .overwrite(Operations.NEG, WIDE_FLOATS, unary(Negative::new))
+                .overwrite(Operations.ABS, WIDE_FLOATS, unary(Abs::new))
+                .overwrite(Operations.EXP, WIDE_FLOATS, unary(Exp::new))
+                .overwrite(Operations.LOG, WIDE_FLOATS, unary(Log::new))
+                .overwrite(Operations.SQRT, WIDE_FLOATS, unary(Sqrt::new))
+                .overwrite(Operations.TANH, WIDE_FLOATS, unary(Tanh::new))
+                .write(Operations.MATMUL, ALL, withinNd4jRank(CpuKernels::matmul, ReferenceKernels::matmul))
                 .overwrite(Operations.SPARSE_MATMUL, WIDE_FLOATS, CsrSparseMatmul::run)
-                .overwrite(Operations.CAST, ALL, CpuKernels::cast)
-                .overwrite(Operations.TRANSPOSE, ALL, CpuKernels::transpose)
-                .overwrite(Operations.SUM, WIDE_FLOATS, (call, result) -> Nd4j.exec(new Sum(in(call), out(result),
-                        keepDims(call), axes(call))))
-                .overwrite(Operations.MEAN, WIDE_FLOATS, (call, result) -> Nd4j.exec(new Mean(in(call), out(result),
-                        keepDims(call), axes(call))))
+                .overwrite(Operations.CAST, ALL, withinNd4jRank(CpuKernels::cast, ReferenceKernels::cast))
+                .overwrite(Operations.TRANSPOSE, ALL, withinNd4jRank(CpuKernels::transpose,
+                        ReferenceKernels::transpose))
+                .overwrite(Operations.SUM, WIDE_FLOATS, withinNd4jRank((call, result) -> Nd4j.exec(new Sum(in(call),
+                        out(result), keepDims(call), axes(call))), ReferenceKernels::reduce))
+                .overwrite(Operations.MEAN, WIDE_FLOATS, withinNd4jRank((call, result) -> Nd4j.exec(new Mean(in(call),
+                        out(result), keepDims(call), axes(call))), ReferenceKernels::reduce))
                 .build();
+    }
+
+    /**
+     * {@code nd4j}, or {@code reference} when an operand has more dimensions than libnd4j's shape arrays hold
+     * ({@link #ND4J_MAX_RANK}): libnd4j keeps shapes in fixed-size native arrays, and a higher rank overflows
+     * them and aborts the JVM (measured: a sum or transpose at rank 34 and above).
+     */
+    private static WritingKernel withinNd4jRank(WritingKernel nd4j, WritingKernel reference) {
+        return (call, result) -> {
+            boolean within = result.shape().rank() <= ND4J_MAX_RANK;
+            for (int i = 0; within && i < call.inputCount(); i++) {
+                within = call.input(i).shape().rank() <= ND4J_MAX_RANK;
+            }
+            (within ? nd4j : reference).write(call, result);
+        };
+    }
+
+    /** ND4J's transform {@code (input, result)} of a unary operation, within ND4J's rank. */
+    private static WritingKernel unary(BiFunction<INDArray, INDArray, Op> transform) {
+        return withinNd4jRank((call, result) -> Nd4j.getExecutioner().exec(transform.apply(in(call), out(result))),
+                ReferenceKernels::elementwise);
     }
 
     private static void arithmetic(Operation op, KernelCall call, Operand result, long javaKernelMaxElements) {
@@ -94,10 +124,6 @@ final class CpuKernels {
 
     private static INDArray out(Operand result) {
         return Nd4jViews.of(result);
-    }
-
-    private static void transform(org.nd4j.linalg.api.ops.Op op) {
-        Nd4j.getExecutioner().exec(op);
     }
 
     private static void matmul(KernelCall call, Operand result) {

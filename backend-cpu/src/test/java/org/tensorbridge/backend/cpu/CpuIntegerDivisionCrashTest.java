@@ -1,15 +1,10 @@
 package org.tensorbridge.backend.cpu;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -53,42 +48,8 @@ class CpuIntegerDivisionCrashTest {
         assertTrue(output.contains("racing divisor: survived"), output);
     }
 
-    /** Runs {@link Child} with {@code scenario} and returns its output, failing if it did not exit normally. */
     private static String runInChildJvm(String scenario) throws IOException, InterruptedException {
-        // The child's output and any crash report go to a temporary folder, not the module's directory.
-        Path folder = Files.createTempDirectory("tensorbridge-child-jvm");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:ErrorFile=" + folder.resolve("hs_err_pid%p.log"),
-                "-cp", System.getProperty("java.class.path")));
-        String cacheDir = System.getProperty("org.bytedeco.javacpp.cachedir");
-        if (cacheDir != null) {
-            command.add("-Dorg.bytedeco.javacpp.cachedir=" + cacheDir);
-        }
-        command.add(Child.class.getName());
-        command.add(scenario);
-        Path log = folder.resolve("output.txt");
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        boolean finished = child.waitFor(2, TimeUnit.MINUTES);
-        if (!finished) {
-            child.destroyForcibly().waitFor();
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        deleteRecursively(folder);
-
-        assertTrue(finished, () -> "the child JVM did not finish in 2 minutes:\n" + output);
-        assertEquals(0, child.exitValue(), () -> "the child JVM died (exit code " + child.exitValue()
-                + "); its output, ending with what it was running:\n" + output);
-        return output;
-    }
-
-    private static void deleteRecursively(Path folder) throws IOException {
-        try (var files = Files.list(folder)) {
-            for (Path file : files.toList()) {
-                Files.delete(file);
-            }
-        }
-        Files.delete(folder);
+        return ChildJvm.run(Child.class, scenario);
     }
 
     static long minimum(DType dtype) {
@@ -173,8 +134,7 @@ class CpuIntegerDivisionCrashTest {
         }
 
         private static void say(String line) {
-            System.out.println(line);
-            System.out.flush();
+            ChildJvm.say(line);
         }
     }
 }

@@ -140,7 +140,8 @@ public final class ReferenceKernels {
         }
     }
 
-    static void transpose(KernelCall call, Operand result) {
+    /** The transpose kernel: each element copied to its place under the permutation (or the axes reversed). */
+    public static void transpose(KernelCall call, Operand result) {
         Operand a = call.input(0);
         int rank = a.shape().rank();
         int[] order = permutation(call, rank);
