@@ -82,7 +82,7 @@ public final class Shape {
     public long dim(int axis) {
         if (axis < 0 || axis >= dims.length) {
             throw new IndexOutOfBoundsException("axis " + axis + " is out of range for rank " + dims.length
-                    + " shape " + this + "; use 0 to " + (dims.length - 1));
+                    + " shape " + this + (dims.length == 0 ? "; a scalar has no axes" : "; use 0 to " + (dims.length - 1)));
         }
         return dims[axis];
     }
@@ -97,13 +97,19 @@ public final class Shape {
         return dims.clone();
     }
 
-    /** Row-major (C order) strides, in elements. */
+    /**
+     * Row-major (C order) strides, in elements. A zero dimension counts as one, as in NumPy; in an empty shape
+     * whose other dimensions multiply past {@code Long.MAX_VALUE}, the strides that would overflow are
+     * {@code Long.MAX_VALUE} (no element is ever addressed through them).
+     */
     public long[] contiguousStrides() {
         long[] strides = new long[dims.length];
         long stride = 1;
         for (int i = dims.length - 1; i >= 0; i--) {
             strides[i] = stride;
-            stride *= Math.max(dims[i], 1);
+            long dim = Math.max(dims[i], 1);
+            // Only an empty shape can overflow here: a non-empty one's product is its element count.
+            stride = stride > Long.MAX_VALUE / dim ? Long.MAX_VALUE : stride * dim;
         }
         return strides;
     }
@@ -115,6 +121,9 @@ public final class Shape {
      * @throws ShapeMismatchException naming both shapes and the first incompatible axis
      */
     public static Shape broadcast(Shape a, Shape b) {
+        if (a == null || b == null) {
+            throw new NullPointerException((a == null ? "a" : "b") + " must not be null; pass the two shapes to broadcast");
+        }
         int rank = Math.max(a.rank(), b.rank());
         long[] out = new long[rank];
         for (int i = 0; i < rank; i++) {

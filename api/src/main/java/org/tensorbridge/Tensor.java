@@ -176,6 +176,9 @@ public non-sealed interface Tensor extends AnyTensor {
 
     /** The axes reordered: axis {@code i} of the result is axis {@code permutation[i]} of this; none reverses them. */
     default Tensor transpose(int... permutation) {
+        if (permutation == null) {
+            throw new NullPointerException("permutation must not be null; call transpose() to reverse the axes");
+        }
         return apply(Operations.TRANSPOSE, permutation.length == 0 ? Attributes.NONE
                 : Attributes.of(Attribute.PERMUTATION, permutation));
     }

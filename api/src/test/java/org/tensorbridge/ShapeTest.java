@@ -217,4 +217,26 @@ class ShapeTest {
 
         assertTrue(e.getMessage().contains("axis 1"), e.getMessage());
     }
+
+    @Test
+    void aScalarsAxisIsRefusedWithAMessageThatSaysAScalarHasNone() {
+        IndexOutOfBoundsException e = assertThrowsExactly(IndexOutOfBoundsException.class, () -> Shape.scalar().dim(0));
+
+        assertTrue(e.getMessage().contains("a scalar has no axes"), e.getMessage());
+    }
+
+    @Test
+    void broadcastNamesTheNullShape() {
+        NullPointerException e = assertThrowsExactly(NullPointerException.class, () -> Shape.broadcast(null, Shape.of(2)));
+
+        assertTrue(e.getMessage().startsWith("a must not be null"), e.getMessage());
+    }
+
+    @Test
+    void stridesOfAnEmptyShapeSaturateInsteadOfOverflowing() {
+        assertArrayEquals(new long[] {3, 3, 1}, Shape.of(2, 0, 3).contiguousStrides());
+        assertArrayEquals(new long[] {Long.MAX_VALUE, Long.MAX_VALUE, 1},
+                Shape.of(0, Long.MAX_VALUE, Long.MAX_VALUE).contiguousStrides());
+        assertArrayEquals(new long[] {Long.MAX_VALUE, 1L << 62, 1}, Shape.of(0, 4, 1L << 62).contiguousStrides());
+    }
 }

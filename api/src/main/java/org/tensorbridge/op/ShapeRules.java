@@ -71,8 +71,10 @@ public final class ShapeRules {
     public static final ShapeRule RESHAPE = call -> {
         long[] from = call.dims(0);
         long[] to = call.attributes().get(Attribute.DIMS);
+        // A zero dimension makes the count 0, however large the others multiply to.
+        boolean empty = Arrays.stream(to).anyMatch(dim -> dim == 0);
         int inferred = -1;
-        long product = 1;
+        long product = empty ? 0 : 1;
         for (int i = 0; i < to.length; i++) {
             if (to[i] == -1) {
                 if (inferred >= 0) {
@@ -83,8 +85,13 @@ public final class ShapeRules {
             } else if (to[i] < 0) {
                 throw new IllegalArgumentException("dims[" + i + "] is " + to[i] + " in " + Arrays.toString(to)
                         + "; dimensions must be 0 or more, or -1 to infer one");
-            } else {
-                product = Shape.of(product, to[i]).elementCount();
+            } else if (!empty) {
+                if (product > Long.MAX_VALUE / to[i]) {
+                    throw new ShapeMismatchException("cannot reshape " + Dims.format(from) + " to "
+                            + Arrays.toString(to) + ": the dimensions multiply to more than Long.MAX_VALUE elements; "
+                            + "give dimensions whose product is the element count");
+                }
+                product *= to[i];
             }
         }
         if (!Dims.isKnown(from)) {

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -66,6 +67,14 @@ class CpuBadInputTest {
     @AfterAll
     static void everyCaseReleasedWhatItAllocated() {
         assertEquals(liveBlocksBeforeAllCases, LEDGER.liveBlocks(), LEDGER::toString);
+    }
+
+    @Test
+    void anEmptyTensorReshapesToDimensionsThatWouldOverflowWithoutTheirZero() {
+        try (Tensor empty = CPU.fill(DType.FLOAT32, Shape.of(0, 3), 0);
+                Tensor reshaped = empty.reshape(1L << 32, 1L << 32, 0)) {
+            assertEquals(Shape.of(1L << 32, 1L << 32, 0), reshaped.shape());
+        }
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
@@ -525,6 +534,17 @@ class CpuBadInputTest {
                                 a.reshape(2, -3).close();
                             }
                         }),
+                bad("reshape whose dimensions multiply past Long.MAX_VALUE", ShapeMismatchException.class,
+                        "cannot reshape", () -> {
+                            try (Tensor a = matrix()) {
+                                a.reshape(1L << 40, 1L << 40).close();
+                            }
+                        }),
+                bad("transpose with a null permutation", NullPointerException.class, "call transpose()", () -> {
+                    try (Tensor a = matrix()) {
+                        a.transpose((int[]) null).close();
+                    }
+                }),
                 bad("reshape with null dims", NullPointerException.class, "dims", () -> {
                     try (Tensor a = matrix()) {
                         a.reshape((long[]) null).close();
