@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.Function;
 import org.tensorbridge.BFloat16;
 import org.tensorbridge.ClosedResourceException;
 import org.tensorbridge.DType;
@@ -66,6 +67,19 @@ public final class BufferHostArray implements HostArray, AccessGuard.Owner {
             elements = made;
         }
         return made;
+    }
+
+    /**
+     * Applies {@code read} to the elements' bytes (absolute reads only: the buffer is shared) inside one access,
+     * for this package's readers: a racing {@code close()} waits for it, or it throws.
+     */
+    <T> T read(Function<ByteBuffer, T> read) {
+        guard.enter();
+        try {
+            return read.apply(storage.readView());
+        } finally {
+            guard.exit();
+        }
     }
 
     /** The storage this array holds a reference to; for views over the same memory in this package. */

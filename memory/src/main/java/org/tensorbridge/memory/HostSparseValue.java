@@ -1,6 +1,5 @@
 package org.tensorbridge.memory;
 
-import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.tensorbridge.ClosedResourceException;
 import org.tensorbridge.CsrValue;
@@ -64,43 +63,48 @@ final class HostSparseValue implements SparseValue {
                     + "; CSR is defined for matrices only");
         }
         int nnz = (int) nnz();
-        ByteBuffer coo = indices.asByteBuffer();
-        int[][] order = new int[1][];
-        long[] indptr = CsrLayout.indptr(coo, nnz, denseShape.dim(0), order);
-        int[] permutation = order[0];
-        BufferHostArray pointers = HostArrays.copy(DType.INT64, Shape.of(indptr.length), device, true, ledger,
-                buffer -> buffer.asLongBuffer().put(indptr));
-        BufferHostArray columns = null;
-        try {
-            columns = HostArrays.copy(DType.INT64, Shape.of(nnz), device, true, ledger, buffer -> {
-                for (int i = 0; i < nnz; i++) {
-                    int source = permutation == null ? i : permutation[i];
-                    buffer.putLong(i * Long.BYTES, coo.getLong((2 * source + 1) * Long.BYTES));
+        // Read inside accesses of both arrays: a close() racing this waits for it, or this throws; the memory,
+        // which may be another library's, is never read after its release.
+        return indices.read(coo -> {
+            int[][] order = new int[1][];
+            long[] indptr = CsrLayout.indptr(coo, nnz, denseShape.dim(0), order);
+            int[] permutation = order[0];
+            BufferHostArray pointers = HostArrays.copy(DType.INT64, Shape.of(indptr.length), device, true, ledger,
+                    buffer -> buffer.asLongBuffer().put(indptr));
+            BufferHostArray columns = null;
+            try {
+                columns = HostArrays.copy(DType.INT64, Shape.of(nnz), device, true, ledger, buffer -> {
+                    for (int i = 0; i < nnz; i++) {
+                        int source = permutation == null ? i : permutation[i];
+                        buffer.putLong(i * Long.BYTES, coo.getLong((2 * source + 1) * Long.BYTES));
+                    }
+                });
+                return new HostCsrValue(pointers, columns, csrValues(permutation), denseShape, canonical);
+            } catch (RuntimeException | Error e) {
+                pointers.close();
+                if (columns != null) {
+                    columns.close();
                 }
-            });
-            return new HostCsrValue(pointers, columns, csrValues(permutation), denseShape, canonical);
-        } catch (RuntimeException | Error e) {
-            pointers.close();
-            if (columns != null) {
-                columns.close();
+                throw e;
             }
-            throw e;
-        }
+        });
     }
 
     /** The values in row order: the COO values themselves (shared) when already in it, else a copy. */
     private BufferHostArray csrValues(int[] permutation) {
-        if (permutation == null) {
-            HostStorage storage = values.storage();
-            storage.retain();
-            return HostArrays.share(storage, values.dtype(), values.shape(), device, values.isReadOnly());
-        }
-        ByteBuffer from = values.asByteBuffer();
-        int width = values.dtype().byteWidth();
-        return HostArrays.copy(values.dtype(), values.shape(), device, values.isReadOnly(), ledger, to -> {
-            for (int i = 0; i < permutation.length; i++) {
-                to.put(i * width, from, permutation[i] * width, width);
+        return values.read(from -> {
+            if (permutation == null) {
+                // The access holds the memory, so this reference is taken on live memory, and the share keeps it.
+                HostStorage storage = values.storage();
+                storage.retain();
+                return HostArrays.sharePinned(storage, values.dtype(), values.shape(), device, values.isReadOnly());
             }
+            int width = values.dtype().byteWidth();
+            return HostArrays.copy(values.dtype(), values.shape(), device, values.isReadOnly(), ledger, to -> {
+                for (int i = 0; i < permutation.length; i++) {
+                    to.put(i * width, from, permutation[i] * width, width);
+                }
+            });
         });
     }
 
