@@ -26,9 +26,17 @@ import java.nio.ByteBuffer;
  * A host array holds a reference to its memory: a shared view stays readable after the tensor is
  * closed, and the memory is released when the last holder closes. After {@link #close()} every
  * method except {@code close}, {@link #isClosed()} and the descriptive getters throws
- * {@link ClosedResourceException}; closing twice is harmless. A buffer obtained from
- * {@link #asByteBuffer()} keeps the memory reachable by itself, so using it after close never
- * crashes the JVM, but its contents are then no longer covered by this contract.
+ * {@link ClosedResourceException}; closing twice is harmless.
+ *
+ * <p>A buffer obtained from {@link #asByteBuffer()} lives apart from this array (Java 17 cannot revoke
+ * a {@code ByteBuffer}). Over memory this library allocated it keeps that memory reachable by itself,
+ * so using it after close never crashes the JVM, though its contents are then no longer covered by
+ * this contract. Over memory that another library frees (a tensor imported from Arrow without a
+ * copy, a TensorFlow tensor, a tensor made by {@code fromBuffer} with an owner) it does not: the
+ * owner frees the memory when its last holder closes, and the buffer must not be used after that.
+ * To keep such a buffer in use, let what uses it hold this array, for example as the owner of
+ * {@code fromBuffer(array.asByteBuffer(), array.dtype(), array.shape(), CopyPolicy.IF_NEEDED, array)},
+ * or copy the elements.
  *
  * <h2>Thread-safety</h2>
  * Reads may run concurrently with each other and with {@code close()}: each read returns the
@@ -65,7 +73,8 @@ public interface HostArray extends AutoCloseable {
     /**
      * A direct buffer over the elements, positioned at 0, limit {@link #byteSize()}, in native byte
      * order; read-only when this array is. Each call returns a new buffer object over the same
-     * memory, so positions never interfere.
+     * memory, so positions never interfere. How long the buffer may be used: see the class comment's
+     * lifetime section (over another library's memory, only while the memory is held).
      */
     ByteBuffer asByteBuffer();
 

@@ -169,8 +169,10 @@ public abstract class AbstractBackend implements Backend {
             throw new IllegalArgumentException(argument + " is a sparse tensor but a dense one is needed here; call "
                     + argument + ".toDense(maxElements) first, or use the sparse form of the operation");
         }
-        throw foreign(tensor, argument, "fromBuffer(" + argument + ".toHost().asByteBuffer(), " + argument
-                + ".dtype(), " + argument + ".shape())");
+        // The moved tensor owns the host array: the memory stays held, whoever frees it, until the tensor closes.
+        throw foreign(tensor, argument, "fromBuffer(host.asByteBuffer(), host.dtype(), host.shape(), "
+                + "CopyPolicy.IF_NEEDED, host) where host = " + argument + ".toHost() (the new tensor closes host), or "
+                + "CopyPolicy.ALWAYS and host in try-with-resources for an independent copy");
     }
 
     /** {@code tensor} as a sparse tensor of this backend, or an exception naming {@code argument} and the fix. */

@@ -3,6 +3,7 @@ package org.tensorbridge.backend.cpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -74,6 +75,29 @@ class CpuBadInputTest {
         try (Tensor empty = CPU.fill(DType.FLOAT32, Shape.of(0, 3), 0);
                 Tensor reshaped = empty.reshape(1L << 32, 1L << 32, 0)) {
             assertEquals(Shape.of(1L << 32, 1L << 32, 0), reshaped.shape());
+        }
+    }
+
+    /** What the refusal of another backend's tensor tells the caller to do keeps that tensor's memory held. */
+    @Test
+    void theMoveThatTheRefusalOfAnotherBackendsTensorGivesKeepsItsMemoryUntilTheMovedTensorCloses() {
+        Backend reference = Backends.get("reference");
+        Tensor source = reference.constant(new float[] {1, 2, 3}, 3);
+        try (Tensor ones = CPU.ones(DType.FLOAT32, Shape.of(3))) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> ones.add(source));
+            assertTrue(refused.getMessage().contains("fromBuffer(host.asByteBuffer(), host.dtype(), host.shape(), "
+                    + "CopyPolicy.IF_NEEDED, host) where host = b.toHost()"), refused.getMessage());
+
+            HostArray host = source.toHost();
+            try (Tensor moved = CPU.fromBuffer(host.asByteBuffer(), host.dtype(), host.shape(), CopyPolicy.IF_NEEDED,
+                    host)) {
+                source.close();
+                assertFalse(host.isClosed(), "the moved tensor let go of the host array while open");
+                try (Tensor sum = ones.add(moved); HostArray values = sum.toHost()) {
+                    assertArrayEquals(new float[] {2, 3, 4}, values.toFloatArray());
+                }
+            }
+            assertTrue(host.isClosed(), "closing the moved tensor did not close the host array it owns");
         }
     }
 
