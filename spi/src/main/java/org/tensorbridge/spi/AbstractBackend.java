@@ -220,6 +220,7 @@ public abstract class AbstractBackend implements Backend {
 
     /** The bytes of a {@code dtype} tensor of {@code shape}, refused past the memory's largest tensor. */
     long byteSize(DType dtype, Shape shape, String argument) {
+        spec.memory.requireHoldable(shape, argument);
         long bytes;
         try {
             bytes = Math.multiplyExact(shape.elementCount(), (long) dtype.byteWidth());

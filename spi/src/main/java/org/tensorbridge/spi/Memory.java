@@ -67,6 +67,15 @@ public interface Memory {
     }
 
     /**
+     * Refuses a shape this memory cannot hold whatever its byte size, such as more dimensions than the engine
+     * underneath supports: throws {@link org.tensorbridge.ShapeMismatchException} with a message that begins
+     * with {@code argument} and says the limit. Called before anything is allocated for a created tensor or an
+     * operation's result. Default: every shape is held.
+     */
+    default void requireHoldable(Shape shape, String argument) {
+    }
+
+    /**
      * The largest tensor this memory holds, in bytes; larger shapes are refused before anything is
      * allocated. Default: the size of one host block, {@link Integer#MAX_VALUE}.
      */

@@ -12,6 +12,7 @@ import org.tensorbridge.Backends;
 import org.tensorbridge.DType;
 import org.tensorbridge.HostArray;
 import org.tensorbridge.Tensor;
+import org.tensorbridge.tck.ChildJvm;
 
 /**
  * Tensors of more dimensions than libnd4j's shape arrays hold (32): ND4J's sum, mean and transpose abort the JVM

@@ -16,6 +16,7 @@ import org.tensorbridge.DType;
 import org.tensorbridge.HostArray;
 import org.tensorbridge.Shape;
 import org.tensorbridge.Tensor;
+import org.tensorbridge.tck.ChildJvm;
 
 /**
  * Integer divisions that trap in hardware: x86's {@code idiv} raises SIGFPE for a zero divisor and

@@ -74,6 +74,7 @@ final class Tf {
 
     /** A new TensorFlow tensor of {@code bytes} bytes, contents unspecified; the caller deletes it. */
     static TF_Tensor allocate(DType dtype, long[] dims, long bytes) {
+        TfShapes.requireHoldable(dims, dtype);
         TF_Tensor tensor = TF_AllocateTensor(type(dtype), dims, dims.length, bytes);
         if (tensor == null || tensor.isNull()) {
             throw new TensorflowFailureException("TensorFlow could not allocate a " + dtype.displayName() + " tensor of "
@@ -96,6 +97,7 @@ final class Tf {
      * {@link CallArrays}).
      */
     static TF_Tensor lent(DType dtype, long[] dims, ByteBuffer memory) {
+        TfShapes.requireHoldable(dims, dtype);
         LENT_HELD.incrementAndGet();
         TF_Tensor tensor = TF_NewTensor(type(dtype), dims, dims.length, new Pointer(memory), memory.capacity(),
                 NOTHING_TO_FREE, null);

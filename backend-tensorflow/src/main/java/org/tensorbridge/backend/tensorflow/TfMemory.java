@@ -32,6 +32,11 @@ final class TfMemory implements Memory {
         return adoptAndDelete(Tf.allocate(dtype, shape.toArray(), shape.elementCount() * dtype.byteWidth()));
     }
 
+    @Override
+    public void requireHoldable(Shape shape, String argument) {
+        TfShapes.requireHoldable(shape.toArray(), argument);
+    }
+
     /** A tensor of TensorFlow, as this backend's memory with its own reference to the buffer; the caller deletes it. */
     TfStorage adopt(TF_Tensor tensor) {
         TF_Status status = TF_NewStatus();

@@ -1,4 +1,4 @@
-package org.tensorbridge.backend.cpu;
+package org.tensorbridge.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,19 +12,22 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a scenario that might kill the JVM (a native kernel's crash) in a child JVM, so that a crash fails the
- * test that asked for it instead of killing the test run. The child's output and any crash report go to a
- * temporary folder, deleted afterwards.
+ * Runs a scenario that might kill the JVM (a native library's abort or crash) in a child JVM, so that a crash
+ * fails the test that asked for it instead of killing the test run: for backend authors' tests of inputs that
+ * native code might not survive. The child runs on this JVM's class path (and JavaCPP cache folder); its output
+ * and any crash report go to a temporary folder, deleted afterwards. Stateless and thread-safe; each call starts
+ * and waits for one process.
  */
-final class ChildJvm {
+public final class ChildJvm {
     private ChildJvm() {
     }
 
     /**
-     * Runs {@code main} with the argument {@code scenario} on this JVM's class path and returns its output,
-     * failing if it did not exit normally within two minutes.
+     * Runs {@code main} (a class with a {@code public static void main(String[])}) with the argument
+     * {@code scenario} on this JVM's class path and returns its output, standard error included; fails the
+     * calling test, with that output, if the child did not exit with status 0 within two minutes.
      */
-    static String run(Class<?> main, String scenario) throws IOException, InterruptedException {
+    public static String run(Class<?> main, String scenario) throws IOException, InterruptedException {
         Path folder = Files.createTempDirectory("tensorbridge-child-jvm");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -52,7 +55,7 @@ final class ChildJvm {
     }
 
     /** Prints a line of the child's output at once, so that a crash report follows the last step begun. */
-    static void say(String line) {
+    public static void say(String line) {
         System.out.println(line);
         System.out.flush();
     }
