@@ -106,7 +106,11 @@ public final class Npy {
                         : parsed.order() + "") + ", so its bytes cannot be used in place; read it with Npy.read, which "
                         + "copies it into C order and " + ByteOrder.nativeOrder());
             }
-            long bytes = header.elementCount() * parsed.dtype().byteWidth();
+            long bytes = header.byteCount(parsed.dtype());
+            if (bytes > Integer.MAX_VALUE) {
+                throw new NpyFormatException(file + ": header field 'shape' " + java.util.Arrays.toString(header.shape())
+                        + " needs " + bytes + " bytes; arrays are mapped up to 2 GiB each. Split the array in NumPy");
+            }
             if (header.length() + bytes > channel.size()) {
                 throw new NpyFormatException(file + " holds " + (channel.size() - header.length()) + " data bytes but "
                         + "header field 'shape' " + java.util.Arrays.toString(header.shape()) + " needs " + bytes

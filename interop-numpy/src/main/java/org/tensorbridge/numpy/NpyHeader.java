@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.tensorbridge.DType;
 
 /**
  * The header of a {@code .npy} file (format versions 1.0 to 3.0): the magic string, the version, and
@@ -35,6 +36,16 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape, int length) {
             count = Math.multiplyExact(count, d);
         }
         return count;
+    }
+
+    /** Bytes of the data section for elements of {@code dtype}; refused when the count passes 2^63. */
+    long byteCount(DType dtype) {
+        try {
+            return Math.multiplyExact(elementCount(), (long) dtype.byteWidth());
+        } catch (ArithmeticException e) {
+            throw new NpyFormatException("header field 'shape' " + Arrays.toString(shape) + " of "
+                    + dtype.displayName() + " needs more than 2^63 bytes; the file is corrupt");
+        }
     }
 
     static NpyHeader read(InputStream in) throws IOException {

@@ -44,7 +44,7 @@ record NpzArray(String name, NpyHeader header, DType dtype, ByteBuffer bytes, St
         } catch (NumberFormatException e) {
             throw new NpyFormatException("array '" + name + "' has descr '" + descr + "', a string of no length");
         }
-        if (header.shape().length != 0 || length > MAX_TEXT) {
+        if (header.shape().length != 0 || length < 0 || length > MAX_TEXT) {
             throw new NpyFormatException("array '" + name + "' is " + descr + " of shape " + java.util.Arrays.toString(
                     header.shape()) + "; a SciPy format is one short string, such as b'csr'");
         }

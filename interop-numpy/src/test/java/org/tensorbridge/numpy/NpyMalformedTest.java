@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,6 +43,10 @@ class NpyMalformedTest {
                         24), "'shape'"),
                 Arguments.of("a huge shape", file("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, "
                         + "4294967296, 8), }", 0), "'shape'"),
+                Arguments.of("a shape whose bytes pass 2^63", file("{'descr': '<f8', 'fortran_order': False, "
+                        + "'shape': (4611686018427387904,), }", 0), "2^63"),
+                Arguments.of("a Fortran-order shape whose bytes pass 2^63", file("{'descr': '<i4', 'fortran_order': True, "
+                        + "'shape': (2305843009213693952, 2), }", 0), "2^63"),
                 Arguments.of("a negative dimension", file("{'descr': '<f4', 'fortran_order': False, 'shape': (-2, 3), }",
                         24), "'shape'"),
                 Arguments.of("a non-integer dimension", file("{'descr': '<f4', 'fortran_order': False, "
@@ -69,5 +75,20 @@ class NpyMalformedTest {
                 () -> Npy.read(new ByteArrayInputStream(bytes), CPU).close(), what);
         assertTrue(e.getMessage().contains(named), what + ": the message does not name '" + named + "': " + e.getMessage());
         assertTrue(((AbstractBackend) CPU).ledger().liveBlocks() == before, what + ": a refused file left memory behind");
+    }
+
+    /** Memory follows the data that is there, not what the header claims: a lying header cannot exhaust the heap. */
+    @Test
+    void aHeaderClaimingTwoGigabytesOverAFewBytesAllocatesLittle() {
+        byte[] bytes = file("{'descr': '|u1', 'fortran_order': False, 'shape': (2000000000,), }", 16);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+
+        NpyFormatException e = assertThrows(NpyFormatException.class,
+                () -> Npy.read(new ByteArrayInputStream(bytes), CPU).close());
+
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 64L << 20, "reading the refused file allocated " + allocated + " bytes");
+        assertTrue(e.getMessage().contains("16 present"), e.getMessage());
     }
 }
