@@ -73,11 +73,18 @@ final class Subnormals {
         return tf.op("SelectV2", tf.op("LogicalOr", tf.op("IsNan", a), tf.op("IsNan", b)), tf.op("AddV2", a, b), picked);
     }
 
-    /** A {@code max} or {@code min} reduction: of the keys, NaN where any element is NaN. */
-    static <V> V reduceExtreme(TfProgram<V> tf, String type, Object[] keep, V a, V axes, DType dtype) {
+    /**
+     * A {@code max} or {@code min} reduction: of the keys, NaN where any element is NaN. {@code wide}: the result
+     * has more dimensions than SelectV2 broadcasts a scalar over, so the NaNs are put in on the flattened result.
+     */
+    static <V> V reduceExtreme(TfProgram<V> tf, String type, Object[] keep, V a, V axes, DType dtype, boolean wide) {
         V reduced = value(tf, tf.op(type, keep, key(tf, a, dtype), axes), dtype);
         V anyNan = tf.op("Any", keep, tf.op("IsNan", a), axes);
-        return tf.op("SelectV2", anyNan, tf.scalar(dtype, Double.NaN), reduced);
+        if (!wide) {
+            return tf.op("SelectV2", anyNan, tf.scalar(dtype, Double.NaN), reduced);
+        }
+        return tf.onFlat(reduced, flat -> tf.op("SelectV2", tf.op("Reshape", anyNan, tf.longs(-1)),
+                tf.scalar(dtype, Double.NaN), flat));
     }
 
     /** {@code sqrt}, {@code log} or {@code tanh}, with subnormal inputs computed from their scaled value. */

@@ -49,7 +49,9 @@ final class TfOperations {
             case "tanh" -> Subnormals.unary(tf, "Tanh", dtype, a);
             case "matmul" -> tf.op("MatMul", a, b);
             case "reshape" -> tf.op("Reshape", a, tf.longs(at.get(Attribute.DIMS)));
-            case "cast" -> TfCasts.cast(tf, a, dtype, at.get(Attribute.DTYPE));
+            case "cast" -> rank > TfProgram.SELECT_MAX_RANK
+                    ? tf.onFlat(a, x -> TfCasts.cast(tf, x, dtype, at.get(Attribute.DTYPE)))
+                    : TfCasts.cast(tf, a, dtype, at.get(Attribute.DTYPE));
             case "transpose" -> tf.op("Transpose", a, tf.ints(permutation(at, rank)));
             case "sum", "mean", "max", "min" -> reduce(tf, op.name(), at, a, dtype, rank);
             case "to_dense" -> tf.op("ScatterNd", s.indices(), s.values(), s.shape());
@@ -134,7 +136,8 @@ final class TfOperations {
         if (name.equals("sum") || name.equals("mean") || !dtype.isFloatingPoint()) {
             return tf.op(type, keep, a, axes);
         }
-        return Subnormals.reduceExtreme(tf, type, keep, a, axes, dtype);
+        int resultRank = at.getOrDefault(Attribute.KEEP_DIMS, false) ? rank : rank - axes(at, rank).length;
+        return Subnormals.reduceExtreme(tf, type, keep, a, axes, dtype, resultRank > TfProgram.SELECT_MAX_RANK);
     }
 
     /** The permutation of a transpose: the attribute's, with negative axes counted from the end, or the reverse. */

@@ -5,6 +5,7 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeleteTensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.tensorbridge.DType;
 import org.tensorbridge.memory.ScalarCodec;
 import org.tensorflow.internal.c_api.TF_Tensor;
@@ -19,6 +20,8 @@ import org.tensorflow.internal.c_api.TF_Tensor;
 abstract class TfProgram<V> {
     /** Attribute name and value pairs: a value is a TensorFlow dtype code (Integer) or a Boolean. */
     static final Object[] NO_ATTRIBUTES = {};
+    /** The most dimensions over which TensorFlow's SelectV2 broadcasts a scalar ("not supported yet" above). */
+    static final int SELECT_MAX_RANK = 8;
 
     /** The {@code outputs} outputs of TensorFlow operation {@code type} on {@code inputs}. */
     abstract List<V> run(String type, int outputs, Object[] attributes, List<V> inputs);
@@ -51,6 +54,16 @@ abstract class TfProgram<V> {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.nativeOrder());
         bytes.asLongBuffer().put(values);
         return constant(DType.INT64, new long[] {values.length}, bytes);
+    }
+
+    /**
+     * {@code f} applied to {@code a} seen as one dimension, its result given {@code a}'s shape back: for forms that
+     * broadcast a scalar with SelectV2, which TensorFlow does over at most {@link #SELECT_MAX_RANK} dimensions
+     * ({@code f} must keep every element where it is). Reshapes share the memory: no element is copied.
+     */
+    final V onFlat(V a, UnaryOperator<V> f) {
+        V result = f.apply(op("Reshape", a, longs(-1)));
+        return op("Reshape", result, op("Shape", type("out_type", DType.INT64), a));
     }
 
     /** A rank-0 constant. */
