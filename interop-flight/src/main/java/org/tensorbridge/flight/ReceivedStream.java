@@ -7,6 +7,7 @@ import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.FieldVector;
@@ -62,7 +63,7 @@ final class ReceivedStream implements AutoCloseable {
                     schema = root.getSchema();
                     while (stream.next()) {
                         validate(root, batches.size());
-                        batches.add(new VectorUnloader(root).getRecordBatch());
+                        batches.add(ownedBy(allocator, new VectorUnloader(root).getRecordBatch()));
                     }
                 } catch (RuntimeException e) {
                     throw e;
@@ -78,6 +79,26 @@ final class ReceivedStream implements AutoCloseable {
         } finally {
             if (!done) {
                 batches.forEach(ArrowRecordBatch::close);
+            }
+        }
+    }
+
+    /**
+     * {@code batch} with its buffers accounted to {@code allocator}, moving no bytes. Flight receives into a child
+     * allocator of its own, which {@code FlightClient.close()} closes: buffers left in it by tensors that outlive
+     * the client would make that close fail as a leak.
+     */
+    private static ArrowRecordBatch ownedBy(BufferAllocator allocator, ArrowRecordBatch batch) {
+        try (batch) {
+            List<ArrowBuf> moved = new ArrayList<>(batch.getBuffers().size());
+            try {
+                for (ArrowBuf buffer : batch.getBuffers()) {
+                    moved.add(buffer.getReferenceManager().transferOwnership(buffer, allocator).getTransferredBuffer());
+                }
+                // The new batch takes references of its own; the transferred buffers' are released below.
+                return new ArrowRecordBatch(batch.getLength(), batch.getNodes(), moved);
+            } finally {
+                moved.forEach(ArrowBuf::close);
             }
         }
     }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.CallOption;
@@ -71,6 +72,8 @@ public final class TensorFlightClient implements AutoCloseable {
     private final BufferAllocator allocator;
     private final CallOption credentials;
     private final long putBatchBytes;
+    /** Calls hold its read lock, {@link #close()} its write lock: closing waits for the calls in flight. */
+    private final ReentrantReadWriteLock calls = new ReentrantReadWriteLock();
 
     private TensorFlightClient(Builder builder) {
         FixedShapeTensorType.ensureRegistered();
@@ -118,7 +121,7 @@ public final class TensorFlightClient implements AutoCloseable {
 
     /** Every published name, described. */
     public List<FlightTensorInfo> list() {
-        return call("list", () -> {
+        return inFlight("list", () -> {
             List<FlightTensorInfo> infos = new ArrayList<>();
             for (FlightInfo info : flight.listFlights(Criteria.ALL, options())) {
                 infos.add(FlightTensorInfo.of(info));
@@ -201,7 +204,7 @@ public final class TensorFlightClient implements AutoCloseable {
                 VectorSchemaRoot root = new VectorSchemaRoot(List.<FieldVector>of(column.vector()))) {
             long rows = Math.max(1, tensor.shape().dim(0));
             long rowBytes = tensor.shape().elementCount() * tensor.dtype().byteWidth() / rows;
-            call("put " + name, () -> {
+            inFlight("put " + name, () -> {
                 OutgoingStream.put(flight, name, root, putBatchBytes, rowBytes, allocator, options());
                 return null;
             });
@@ -214,7 +217,7 @@ public final class TensorFlightClient implements AutoCloseable {
         TensorNames.check(name);
         try (VectorSchemaRoot root = SparseExport.toRecordBatch(tensor, allocator)) {
             long rowBytes = (long) tensor.denseShape().rank() * Long.BYTES + tensor.dtype().byteWidth();
-            call("put " + name, () -> {
+            inFlight("put " + name, () -> {
                 OutgoingStream.put(flight, name, root, putBatchBytes, rowBytes, allocator, options());
                 return null;
             });
@@ -230,7 +233,7 @@ public final class TensorFlightClient implements AutoCloseable {
             bytes = batch.computeBodyLength();
         }
         long rowBytes = bytes / Math.max(1, table.getRowCount());
-        call("put " + name, () -> {
+        inFlight("put " + name, () -> {
             OutgoingStream.put(flight, name, table, putBatchBytes, rowBytes, allocator, options());
             return null;
         });
@@ -244,7 +247,7 @@ public final class TensorFlightClient implements AutoCloseable {
     public void delete(String name) {
         Action action = new Action(TensorFlightProducer.DELETE, TensorNames.check(name).getBytes(
                 StandardCharsets.UTF_8));
-        call("delete " + name, () -> {
+        inFlight("delete " + name, () -> {
             Iterator<Result> results = flight.doAction(action, options());
             while (results.hasNext()) {
                 results.next();
@@ -253,18 +256,35 @@ public final class TensorFlightClient implements AutoCloseable {
         });
     }
 
-    /** Closes the connection. Tensors already received stay valid. */
+    /**
+     * Closes the connection, once the calls in flight have finished (a call still receiving holds buffers of the
+     * connection's allocator, which closing it under them would report as a leak). Tensors already received stay
+     * valid; calls made afterwards throw {@link FlightCallException} ({@code UNAVAILABLE}).
+     */
     @Override
     public void close() {
+        calls.writeLock().lock();
         try {
             flight.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            calls.writeLock().unlock();
+        }
+    }
+
+    /** {@link #call} while holding off {@link #close()}, which waits for every call in flight. */
+    private <T> T inFlight(String what, Supplier<T> call) {
+        calls.readLock().lock();
+        try {
+            return call(what, call);
+        } finally {
+            calls.readLock().unlock();
         }
     }
 
     private FlightInfo info(String name) {
-        return call("describe " + name, () -> flight.getInfo(TensorNames.descriptor(name), options()));
+        return inFlight("describe " + name, () -> flight.getInfo(TensorNames.descriptor(name), options()));
     }
 
     private ReceivedStream receive(String call, FlightInfo info) {
@@ -273,7 +293,7 @@ public final class TensorFlightClient implements AutoCloseable {
         headers.insert(TensorFlightProducer.BATCH_BYTES_HEADER, Long.toString(Integer.MAX_VALUE));
         List<CallOption> options = new ArrayList<>(List.of(options()));
         options.add(new HeaderCallOption(headers));
-        return call(call, () -> ReceivedStream.read(flight, info, allocator, options.toArray(new CallOption[0])));
+        return inFlight(call, () -> ReceivedStream.read(flight, info, allocator, options.toArray(new CallOption[0])));
     }
 
     private CallOption[] options() {
