@@ -100,6 +100,10 @@ public final class Npz {
             throw new NpyFormatException("array 'shape' holds " + java.util.Arrays.toString(shape) + "; a SciPy "
                     + "matrix has 2 sizes of 0 or more");
         }
+        if (shape[1] != 0 && shape[0] > Long.MAX_VALUE / shape[1]) {
+            throw new NpyFormatException("array 'shape' holds " + java.util.Arrays.toString(shape) + ", more than "
+                    + "2^63 elements; the file is corrupt");
+        }
         NpzArray data = require(arrays, "data");
         long nnz = data.header().elementCount();
         switch (format) {

@@ -24,9 +24,9 @@ final class SparseIndexChecks {
      * stored elements; {@code indices} inside the columns.
      */
     static void checkCsr(long[] indptr, long[] indices, long nnz, long[] shape) {
-        if (indptr.length != shape[0] + 1) {
+        if (indptr.length - 1L != shape[0]) {
             throw new NpyFormatException("array 'indptr' has " + indptr.length + " entries but a matrix of shape "
-                    + java.util.Arrays.toString(shape) + " needs " + (shape[0] + 1) + " (rows + 1)");
+                    + java.util.Arrays.toString(shape) + " needs " + shape[0] + " + 1 (rows + 1)");
         }
         if (indptr[0] != 0) {
             throw new NpyFormatException("array 'indptr' starts at " + indptr[0] + "; it starts at 0");

@@ -259,6 +259,8 @@ class NumpyBadInputTest {
                         f -> Npz.read(f.npz(cooWith("format", int64s(1))), CPU)),
                 bad("Npz.read: a format descr with no length", NpyFormatException.class, "'format'",
                         f -> Npz.read(f.npz(cooWith("format", npy("|Sx", new long[0], new byte[3]))), CPU)),
+                bad("Npz.read: a dense shape of more than 2^63 elements", NpyFormatException.class, "'shape'",
+                        f -> Npz.read(f.npz(cooWith("shape", int64s(3037000500L, 3037000500L))), CPU)),
                 bad("Npz.read: a format descr of negative length", NpyFormatException.class, "'format'",
                         f -> Npz.read(f.npz(cooWith("format", npy("|S-1", new long[0], new byte[3]))), CPU)),
                 bad("Npz.read: a shape of 3 sizes", NpyFormatException.class, "'shape'",
