@@ -3,6 +3,7 @@ package org.tensorbridge.spi;
 import java.util.Arrays;
 import java.util.Objects;
 import org.tensorbridge.AnyTensor;
+import org.tensorbridge.CapacityException;
 import org.tensorbridge.DType;
 import org.tensorbridge.OperationUnsupportedException;
 import org.tensorbridge.Shape;
@@ -75,7 +76,7 @@ final class OperationRunner {
         }
         OperandTypes types = new OperandTypes(operation, attributes, Arrays.asList(dtypes), Arrays.asList(dims));
         DType dtype = operation.resultDType(types);
-        Shape shape = Shape.of(operation.resultDims(types));
+        Shape shape = resultShape(operation, operation.resultDims(types));
         if (operation.isView()) {
             backend.requireSupported(dtype, "the result of " + operation);
             return view((BackendTensor) owned[0], dtype, shape);
@@ -136,6 +137,16 @@ final class OperationRunner {
             Operand operand = pins.dense(input, "a");
             // The pin's reference becomes the view's own.
             return new BackendTensor(backend, pins.keep(operand.storage()), dtype, shape);
+        }
+    }
+
+    /** The result's shape; one of more than 2^63 elements (a reduction of an empty tensor, say) is refused by name. */
+    private static Shape resultShape(Operation operation, long[] dims) {
+        try {
+            return Shape.of(dims);
+        } catch (IllegalArgumentException e) {
+            throw new CapacityException("the result of " + operation + " would have dimensions " + Arrays.toString(dims)
+                    + ", more than 2^63 elements; use smaller dimensions");
         }
     }
 }

@@ -564,6 +564,11 @@ class CpuBadInputTest {
                                 a.reshape(1L << 40, 1L << 40).close();
                             }
                         }),
+                bad("sum over the empty axis of [0, 2^40, 2^40]", CapacityException.class, "the result of sum", () -> {
+                    try (Tensor empty = CPU.zeros(DType.FLOAT32, Shape.of(0, 1L << 40, 1L << 40))) {
+                        empty.sum(0).close();
+                    }
+                }),
                 bad("transpose with a null permutation", NullPointerException.class, "call transpose()", () -> {
                     try (Tensor a = matrix()) {
                         a.transpose((int[]) null).close();
