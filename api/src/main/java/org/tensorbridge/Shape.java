@@ -82,7 +82,8 @@ public final class Shape {
     public long dim(int axis) {
         if (axis < 0 || axis >= dims.length) {
             throw new IndexOutOfBoundsException("axis " + axis + " is out of range for rank " + dims.length
-                    + " shape " + this + (dims.length == 0 ? "; a scalar has no axes" : "; use 0 to " + (dims.length - 1)));
+                    + " shape " + this
+                    + (dims.length == 0 ? "; a scalar has no axes" : "; use 0 to " + (dims.length - 1)));
         }
         return dims[axis];
     }
@@ -122,7 +123,8 @@ public final class Shape {
      */
     public static Shape broadcast(Shape a, Shape b) {
         if (a == null || b == null) {
-            throw new NullPointerException((a == null ? "a" : "b") + " must not be null; pass the two shapes to broadcast");
+            throw new NullPointerException((a == null ? "a" : "b")
+                    + " must not be null; pass the two shapes to broadcast");
         }
         int rank = Math.max(a.rank(), b.rank());
         long[] out = new long[rank];

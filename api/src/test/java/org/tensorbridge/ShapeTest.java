@@ -227,7 +227,8 @@ class ShapeTest {
 
     @Test
     void broadcastNamesTheNullShape() {
-        NullPointerException e = assertThrowsExactly(NullPointerException.class, () -> Shape.broadcast(null, Shape.of(2)));
+        NullPointerException e = assertThrowsExactly(NullPointerException.class,
+                () -> Shape.broadcast(null, Shape.of(2)));
 
         assertTrue(e.getMessage().startsWith("a must not be null"), e.getMessage());
     }

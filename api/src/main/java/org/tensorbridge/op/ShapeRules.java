@@ -71,8 +71,11 @@ public final class ShapeRules {
     public static final ShapeRule RESHAPE = call -> {
         long[] from = call.dims(0);
         long[] to = call.attributes().get(Attribute.DIMS);
-        // A zero dimension makes the count 0, however large the others multiply to.
-        boolean empty = Arrays.stream(to).anyMatch(dim -> dim == 0);
+        // A zero dimension makes the count 0, however large the others multiply to. A loop: every reshape runs this.
+        boolean empty = false;
+        for (long dim : to) {
+            empty |= dim == 0;
+        }
         int inferred = -1;
         long product = empty ? 0 : 1;
         for (int i = 0; i < to.length; i++) {

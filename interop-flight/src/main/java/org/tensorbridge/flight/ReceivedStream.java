@@ -95,7 +95,8 @@ final class ReceivedStream implements AutoCloseable {
                 for (ArrowBuf buffer : batch.getBuffers()) {
                     moved.add(buffer.getReferenceManager().transferOwnership(buffer, allocator).getTransferredBuffer());
                 }
-                // The new batch takes references of its own; the transferred buffers' are released below.
+                // The new batch takes references of its own; the transferred buffers' are released below. Whether
+                // the allocator's limit fits them does not matter: the child's bytes already count in its parent.
                 return new ArrowRecordBatch(batch.getLength(), batch.getNodes(), moved);
             } finally {
                 moved.forEach(ArrowBuf::close);

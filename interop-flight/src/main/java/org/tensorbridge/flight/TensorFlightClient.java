@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.apache.arrow.flight.Action;
@@ -72,6 +73,8 @@ public final class TensorFlightClient implements AutoCloseable {
     private final BufferAllocator allocator;
     private final CallOption credentials;
     private final long putBatchBytes;
+    /** How long {@link #close()} waits for the calls in flight. */
+    static final int CLOSE_WAIT_SECONDS = 10;
     /** Calls hold its read lock, {@link #close()} its write lock: closing waits for the calls in flight. */
     private final ReentrantReadWriteLock calls = new ReentrantReadWriteLock();
 
@@ -257,19 +260,28 @@ public final class TensorFlightClient implements AutoCloseable {
     }
 
     /**
-     * Closes the connection, once the calls in flight have finished (a call still receiving holds buffers of the
-     * connection's allocator, which closing it under them would report as a leak). Tensors already received stay
-     * valid; calls made afterwards throw {@link FlightCallException} ({@code UNAVAILABLE}).
+     * Closes the connection once the calls in flight have finished, waiting at most {@link #CLOSE_WAIT_SECONDS}
+     * seconds for them (a call still receiving holds buffers of the connection's allocator, which closing it under
+     * them would report as a leak); past that, a call that is stuck (a server that stopped sending) is closed under,
+     * fails with {@link FlightCallException}, and Arrow may report its buffers. Tensors already received stay valid;
+     * calls made afterwards throw {@link FlightCallException} ({@code UNAVAILABLE}).
      */
     @Override
     public void close() {
-        calls.writeLock().lock();
+        boolean alone = false;
+        try {
+            alone = calls.writeLock().tryLock(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             flight.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            calls.writeLock().unlock();
+            if (alone) {
+                calls.writeLock().unlock();
+            }
         }
     }
 

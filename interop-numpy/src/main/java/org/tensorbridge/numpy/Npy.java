@@ -108,8 +108,9 @@ public final class Npy {
             }
             long bytes = header.byteCount(parsed.dtype());
             if (bytes > Integer.MAX_VALUE) {
-                throw new NpyFormatException(file + ": header field 'shape' " + java.util.Arrays.toString(header.shape())
-                        + " needs " + bytes + " bytes; arrays are mapped up to 2 GiB each. Split the array in NumPy");
+                throw new NpyFormatException(file + ": header field 'shape' "
+                        + java.util.Arrays.toString(header.shape()) + " needs " + bytes
+                        + " bytes; arrays are mapped up to 2 GiB each. Split the array in NumPy");
             }
             if (header.length() + bytes > channel.size()) {
                 throw new NpyFormatException(file + " holds " + (channel.size() - header.length()) + " data bytes but "

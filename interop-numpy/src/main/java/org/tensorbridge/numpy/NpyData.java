@@ -4,16 +4,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.tensorbridge.DType;
 import org.tensorbridge.Shape;
 
 /** Reads the data section of a {@code .npy} into a direct, native-order, row-major buffer. */
 final class NpyData {
-    /** The largest Java array the JVM allocates, a little under {@link Integer#MAX_VALUE}. */
-    private static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
-    /** The first read's size: the array then doubles as the data keeps coming. */
-    private static final int FIRST_READ_BYTES = 1 << 20;
+    private static final int CHUNK_SHIFT = 24;
+    /** Bytes read per chunk: a multiple of every element width, so no element spans two chunks. */
+    private static final int CHUNK_BYTES = 1 << CHUNK_SHIFT;
 
     private NpyData() {
     }
@@ -21,45 +22,51 @@ final class NpyData {
     static ByteBuffer read(InputStream in, NpyHeader header, DType dtype, ByteOrder order) throws IOException {
         long count = header.elementCount();
         long bytes = header.byteCount(dtype);
-        if (bytes > MAX_ARRAY_BYTES) {
+        if (bytes > Integer.MAX_VALUE) {
             throw new NpyFormatException("header field 'shape' asks for " + bytes + " bytes; arrays are read up to 2 GiB "
                     + "each. Split the array in NumPy");
         }
-        byte[] raw = readData(in, (int) bytes);
-        if (raw.length < bytes) {
+        ByteBuffer[] source = readChunks(in, bytes, order);
+        long present = 0;
+        for (ByteBuffer chunk : source) {
+            present += chunk.capacity();
+        }
+        if (present < bytes) {
             throw new NpyFormatException("the data section is shorter than header field 'shape' "
                     + Arrays.toString(header.shape()) + " needs (" + bytes + " bytes of " + dtype.displayName()
-                    + ", " + raw.length + " present); the file is truncated or its shape lies");
+                    + ", " + present + " present); the file is truncated or its shape lies");
         }
-        ByteBuffer source = ByteBuffer.wrap(raw).order(order);
-        ByteBuffer target = ByteBuffer.allocateDirect(raw.length).order(ByteOrder.nativeOrder());
+        ByteBuffer target = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
         Shape shape = Shape.of(header.shape());
         long[] cStrides = shape.contiguousStrides();
         int width = dtype.byteWidth();
         for (long i = 0; i < count; i++) {
             // Element i of the file: in Fortran order, the first axis varies fastest.
             long position = header.fortranOrder() ? rowMajorPosition(i, shape, cStrides) : i;
-            copyElement(source, (int) (i * width), target, (int) (position * width), width);
+            long from = i * width;
+            copyElement(source[(int) (from >>> CHUNK_SHIFT)], (int) (from & (CHUNK_BYTES - 1)), target,
+                    (int) (position * width), width);
         }
         return target;
     }
 
     /**
-     * Up to {@code bytes} bytes of the stream, fewer if it ends first. The array grows with what was read (at
-     * most doubling), so a header that lies about its shape costs memory in proportion to the data that is
-     * really there, not to what the header claims.
+     * Up to {@code bytes} bytes of the stream, in chunks of {@link #CHUNK_BYTES} (the last one shorter), fewer if
+     * the stream ends first. Memory follows the data that is really there, not what a header claims, and no byte
+     * is copied twice on the way.
      */
-    private static byte[] readData(InputStream in, int bytes) throws IOException {
-        byte[] raw = new byte[Math.min(bytes, FIRST_READ_BYTES)];
-        int filled = 0;
-        while (true) {
-            int read = in.readNBytes(raw, filled, raw.length - filled);
-            filled += read;
-            if (filled < raw.length || raw.length == bytes) {
-                return filled == raw.length ? raw : Arrays.copyOf(raw, filled);
+    private static ByteBuffer[] readChunks(InputStream in, long bytes, ByteOrder order) throws IOException {
+        List<ByteBuffer> chunks = new ArrayList<>();
+        for (long left = bytes; left > 0; ) {
+            byte[] chunk = new byte[(int) Math.min(left, CHUNK_BYTES)];
+            int read = in.readNBytes(chunk, 0, chunk.length);
+            chunks.add(ByteBuffer.wrap(read == chunk.length ? chunk : Arrays.copyOf(chunk, read)).order(order));
+            if (read < chunk.length) {
+                break;
             }
-            raw = Arrays.copyOf(raw, (int) Math.min(bytes, 2L * raw.length));
+            left -= read;
         }
+        return chunks.toArray(new ByteBuffer[0]);
     }
 
     private static long rowMajorPosition(long columnMajorIndex, Shape shape, long[] cStrides) {

@@ -45,8 +45,8 @@ class NpyMalformedTest {
                         + "4294967296, 8), }", 0), "'shape'"),
                 Arguments.of("a shape whose bytes pass 2^63", file("{'descr': '<f8', 'fortran_order': False, "
                         + "'shape': (4611686018427387904,), }", 0), "2^63"),
-                Arguments.of("a Fortran-order shape whose bytes pass 2^63", file("{'descr': '<i4', 'fortran_order': True, "
-                        + "'shape': (2305843009213693952, 2), }", 0), "2^63"),
+                Arguments.of("a Fortran-order shape whose bytes pass 2^63", file("{'descr': '<i4', "
+                        + "'fortran_order': True, 'shape': (2305843009213693952, 2), }", 0), "2^63"),
                 Arguments.of("a negative dimension", file("{'descr': '<f4', 'fortran_order': False, 'shape': (-2, 3), }",
                         24), "'shape'"),
                 Arguments.of("a non-integer dimension", file("{'descr': '<f4', 'fortran_order': False, "

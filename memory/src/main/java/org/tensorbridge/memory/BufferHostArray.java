@@ -71,7 +71,8 @@ public final class BufferHostArray implements HostArray, AccessGuard.Owner {
 
     /**
      * Applies {@code read} to the elements' bytes (absolute reads only: the buffer is shared) inside one access,
-     * for this package's readers: a racing {@code close()} waits for it, or it throws.
+     * for this package's readers: a racing {@code close()} defers the release until the access ends, or this
+     * throws {@link ClosedResourceException}.
      */
     <T> T read(Function<ByteBuffer, T> read) {
         guard.enter();

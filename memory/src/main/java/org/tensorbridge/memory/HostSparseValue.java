@@ -63,8 +63,8 @@ final class HostSparseValue implements SparseValue {
                     + "; CSR is defined for matrices only");
         }
         int nnz = (int) nnz();
-        // Read inside accesses of both arrays: a close() racing this waits for it, or this throws; the memory,
-        // which may be another library's, is never read after its release.
+        // Read inside accesses of both arrays: a close() racing this defers the release until they end, or this
+        // throws; the memory, which may be another library's, is never read after its release.
         return indices.read(coo -> {
             int[][] order = new int[1][];
             long[] indptr = CsrLayout.indptr(coo, nnz, denseShape.dim(0), order);

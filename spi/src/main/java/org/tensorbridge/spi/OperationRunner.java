@@ -140,13 +140,23 @@ final class OperationRunner {
         }
     }
 
-    /** The result's shape; one of more than 2^63 elements (a reduction of an empty tensor, say) is refused by name. */
+    /**
+     * The result's shape; one of more than 2^63 elements (a reduction over the empty axis of a tensor with huge
+     * other dimensions, say) is refused by name. A zero dimension empties the shape, as in {@link Shape#of}.
+     */
     private static Shape resultShape(Operation operation, long[] dims) {
-        try {
-            return Shape.of(dims);
-        } catch (IllegalArgumentException e) {
-            throw new CapacityException("the result of " + operation + " would have dimensions " + Arrays.toString(dims)
-                    + ", more than 2^63 elements; use smaller dimensions");
+        boolean empty = false;
+        for (long dim : dims) {
+            empty |= dim == 0;
         }
+        long count = 1;
+        for (int i = 0; i < dims.length && !empty; i++) {
+            if (dims[i] > 0 && count > Long.MAX_VALUE / dims[i]) {
+                throw new CapacityException("the result of " + operation + " would have dimensions "
+                        + Arrays.toString(dims) + ", more than 2^63 elements; use smaller dimensions");
+            }
+            count *= dims[i];
+        }
+        return Shape.of(dims);
     }
 }

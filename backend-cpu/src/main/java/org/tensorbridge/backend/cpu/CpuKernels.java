@@ -56,8 +56,7 @@ final class CpuKernels {
                 .include(ReferenceKernels.registry())
                 .include(HostSparseKernels.registry());
         for (Operation op : new Operation[] {Operations.ADD, Operations.SUBTRACT, Operations.MULTIPLY, Operations.DIVIDE}) {
-            kernels.overwrite(op, ALL, withinNd4jRank((call, result) -> arithmetic(op, call, result,
-                    javaKernelMaxElements), ReferenceKernels::elementwise));
+            kernels.overwrite(op, ALL, (call, result) -> arithmetic(op, call, result, javaKernelMaxElements));
         }
         return kernels
                 .overwrite(Operations.NEG, WIDE_FLOATS, unary(Negative::new))
@@ -84,13 +83,15 @@ final class CpuKernels {
      * them and aborts the JVM (measured: a sum or transpose at rank 34 and above).
      */
     private static WritingKernel withinNd4jRank(WritingKernel nd4j, WritingKernel reference) {
-        return (call, result) -> {
-            boolean within = result.shape().rank() <= ND4J_MAX_RANK;
-            for (int i = 0; within && i < call.inputCount(); i++) {
-                within = call.input(i).shape().rank() <= ND4J_MAX_RANK;
-            }
-            (within ? nd4j : reference).write(call, result);
-        };
+        return (call, result) -> (withinNd4jRank(call, result) ? nd4j : reference).write(call, result);
+    }
+
+    private static boolean withinNd4jRank(KernelCall call, Operand result) {
+        boolean within = result.shape().rank() <= ND4J_MAX_RANK;
+        for (int i = 0; within && i < call.inputCount(); i++) {
+            within = call.input(i).shape().rank() <= ND4J_MAX_RANK;
+        }
+        return within;
     }
 
     /** ND4J's transform {@code (input, result)} of a unary operation, within ND4J's rank. */
@@ -108,6 +109,10 @@ final class CpuKernels {
         }
         if (JavaElementwise.handles(op, a, b, result, javaKernelMaxElements)) {
             JavaElementwise.run(op, a, b, result);
+            return;
+        }
+        if (!withinNd4jRank(call, result)) {
+            ReferenceKernels.elementwise(call, result);
             return;
         }
         INDArray[] inputs = {Nd4jViews.of(a), Nd4jViews.of(b)};

@@ -17,8 +17,8 @@ import org.tensorbridge.tck.ChildJvm;
 /**
  * Tensors of more dimensions than libnd4j's shape arrays hold (32): ND4J's sum, mean and transpose abort the JVM
  * on them (a buffer overflow in native code, measured from rank 34), so the CPU backend runs such calls on the
- * reference kernels. Each operation runs in a child JVM, where an abort fails this test instead of the test run,
- * and must give the reference backend's values.
+ * reference kernels. The operations run one after another in a child JVM, where an abort fails this test instead
+ * of the test run (and hides the operations after it), and each must give the reference backend's values.
  */
 class CpuHighRankTest {
     /** Operations that reach an ND4J kernel at a lower rank. */
@@ -64,7 +64,8 @@ class CpuHighRankTest {
                     try (Tensor got = operation.apply(onCpu); Tensor expected = operation.apply(onReference);
                             HostArray gotValues = got.toHost(); HostArray expectedValues = expected.toHost()) {
                         boolean same = got.shape().equals(expected.shape())
-                                && Arrays.equals(gotValues.convertToDoubleArray(), expectedValues.convertToDoubleArray());
+                                && Arrays.equals(gotValues.convertToDoubleArray(),
+                                        expectedValues.convertToDoubleArray());
                         ChildJvm.say(name + (same ? ": same as the reference backend"
                                 : ": differs, " + got + " against " + expected));
                     }

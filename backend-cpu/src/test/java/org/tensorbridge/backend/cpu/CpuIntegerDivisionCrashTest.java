@@ -2,7 +2,6 @@ package org.tensorbridge.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -29,7 +28,7 @@ class CpuIntegerDivisionCrashTest {
 
     @Test
     void minimumDividedByMinusOneGivesTheMinimumOrArithmeticExceptionWithoutCrashing() throws Exception {
-        String output = runInChildJvm("minimumByMinusOne");
+        String output = ChildJvm.run(Child.class, "minimumByMinusOne");
 
         for (DType dtype : SIGNED_INTEGERS) {
             for (String form : List.of("tensor", "scalar")) {
@@ -44,13 +43,9 @@ class CpuIntegerDivisionCrashTest {
 
     @Test
     void divisorWhoseMemoryAnotherThreadWritesNeverCrashes() throws Exception {
-        String output = runInChildJvm("racingDivisor");
+        String output = ChildJvm.run(Child.class, "racingDivisor");
 
         assertTrue(output.contains("racing divisor: survived"), output);
-    }
-
-    private static String runInChildJvm(String scenario) throws IOException, InterruptedException {
-        return ChildJvm.run(Child.class, scenario);
     }
 
     static long minimum(DType dtype) {
@@ -85,11 +80,11 @@ class CpuIntegerDivisionCrashTest {
         }
 
         private static void divide(String label, Supplier<Tensor> division) {
-            say("dividing the minimum by -1 for " + label);
+            ChildJvm.say("dividing the minimum by -1 for " + label);
             try (Tensor result = division.get(); HostArray values = result.toHost()) {
-                say(label + values.formatValues());
+                ChildJvm.say(label + values.formatValues());
             } catch (ArithmeticException e) {
-                say(label + "ArithmeticException " + e.getMessage());
+                ChildJvm.say(label + "ArithmeticException " + e.getMessage());
             }
         }
 
@@ -118,7 +113,7 @@ class CpuIntegerDivisionCrashTest {
             try (Tensor divisor = cpu.fromBuffer(memory, DType.INT32, Shape.of(n), CopyPolicy.NEVER);
                     Tensor dividend = cpu.fill(DType.INT32, Shape.of(n), 7)) {
                 flipper.start();
-                say("dividing by a divisor that another thread writes ...");
+                ChildJvm.say("dividing by a divisor that another thread writes ...");
                 long divided = 0;
                 long refused = 0;
                 long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
@@ -130,12 +125,8 @@ class CpuIntegerDivisionCrashTest {
                         refused++;
                     }
                 }
-                say("racing divisor: survived " + divided + " divisions, " + refused + " refused");
+                ChildJvm.say("racing divisor: survived " + divided + " divisions, " + refused + " refused");
             }
-        }
-
-        private static void say(String line) {
-            ChildJvm.say(line);
         }
     }
 }

@@ -8,7 +8,10 @@ import org.tensorbridge.DType;
  * subnormal input as ±0 and write a subnormal result as ±0. These forms work on the bits (integer operations,
  * which the flags do not touch), on scaled, normal values, or in float64, where every bfloat16 value is normal,
  * and round the result once to the narrower dtype on the bits. float16 is unaffected in TensorFlow's own kernels
- * (it computes in float32, where half's subnormals are normal); the forms hold for it too. Stateless.
+ * (it computes in float32, where half's subnormals are normal); the forms hold for it too.
+ *
+ * <p>Selections between values of one shape use TensorFlow's {@code Select}, which works on the flat elements at
+ * any rank; {@code SelectV2}, which broadcasts, handles at most eight dimensions. Stateless.
  */
 final class Subnormals {
     private Subnormals() {
@@ -67,10 +70,13 @@ final class Subnormals {
         return tf.op("Bitcast", TfProgram.type("type", dtype), b);
     }
 
-    /** Elementwise {@code Math.max} or {@code Math.min}: by keys, NaN if either is NaN. */
+    /**
+     * Elementwise {@code Math.max} or {@code Math.min}: the integer maximum or minimum of the keys (an integer
+     * kernel, which broadcasts the operands at any rank), NaN if either is NaN.
+     */
     static <V> V extreme(TfProgram<V> tf, boolean max, DType dtype, V a, V b) {
-        V picked = tf.op("SelectV2", tf.op(max ? "GreaterEqual" : "LessEqual", key(tf, a, dtype), key(tf, b, dtype)), a, b);
-        return tf.op("SelectV2", tf.op("LogicalOr", tf.op("IsNan", a), tf.op("IsNan", b)), tf.op("AddV2", a, b), picked);
+        V picked = value(tf, tf.op(max ? "Maximum" : "Minimum", key(tf, a, dtype), key(tf, b, dtype)), dtype);
+        return tf.op("Select", tf.op("LogicalOr", tf.op("IsNan", a), tf.op("IsNan", b)), tf.op("AddV2", a, b), picked);
     }
 
     /**
@@ -96,11 +102,11 @@ final class Subnormals {
                 tf.op("LessEqual", magnitude, tf.scalar(bits, mantissaMask(dtype))));
         V plain = tf.op(type, x);
         if (type.equals("Tanh")) { // tanh(x) rounds to x for every subnormal x
-            return tf.op("SelectV2", tiny, x, plain);
+            return tf.op("Select", tiny, x, plain);
         }
         // x = +-m * 2^-e with m the mantissa bits: a normal value times a power of two.
         V m = tf.op("Cast", TfProgram.type("DstT", dtype), magnitude);
-        V signed = tf.op("SelectV2", tf.op("Less", tf.op("Bitcast", TfProgram.type("type", bits), x),
+        V signed = tf.op("Select", tf.op("Less", tf.op("Bitcast", TfProgram.type("type", bits), x),
                 tf.scalar(bits, 0)), tf.op("Neg", m), m);
         int e = scale(dtype);
         V fixed;
@@ -110,7 +116,7 @@ final class Subnormals {
         } else { // log(m * 2^-e) = log(m) - e * ln 2
             fixed = tf.op("Sub", tf.op("Log", signed), tf.scalar(dtype, e * Math.log(2)));
         }
-        return tf.op("SelectV2", tiny, fixed, plain);
+        return tf.op("Select", tiny, fixed, plain);
     }
 
     /** {@code x} of a narrower floating dtype as float64, exactly, subnormals included. */
@@ -121,8 +127,8 @@ final class Subnormals {
         V tiny = tf.op("LessEqual", magnitude, tf.scalar(bits, mantissaMask(dtype)));
         V m = tf.op("Mul", tf.op("Cast", TfProgram.type("DstT", DType.FLOAT64), magnitude),
                 tf.scalar(DType.FLOAT64, Math.scalb(1.0, -scale(dtype))));
-        V signed = tf.op("SelectV2", tf.op("Less", b, tf.scalar(bits, 0)), tf.op("Neg", m), m);
-        return tf.op("SelectV2", tiny, signed, tf.op("Cast", TfProgram.type("DstT", DType.FLOAT64), x));
+        V signed = tf.op("Select", tf.op("Less", b, tf.scalar(bits, 0)), tf.op("Neg", m), m);
+        return tf.op("Select", tiny, signed, tf.op("Cast", TfProgram.type("DstT", DType.FLOAT64), x));
     }
 
     /**
@@ -140,10 +146,10 @@ final class Subnormals {
                 tf.scalar(DType.FLOAT64, Math.scalb(1.0, scale(dtype))))));
         // The sign from the bits: a comparison reads a negative float64 subnormal as -0, not below 0.
         V negative = tf.op("Less", tf.op("Bitcast", TfProgram.type("type", DType.INT64), x), tf.scalar(DType.INT64, 0));
-        V signed = tf.op("SelectV2", negative, tf.op("BitwiseOr", m,
+        V signed = tf.op("Select", negative, tf.op("BitwiseOr", m,
                 tf.scalar(bits, bits == DType.INT16 ? Short.MIN_VALUE : Integer.MIN_VALUE)), m);
         V rest = dtype == DType.FLOAT32 ? x : toOddFloat(tf, x);
-        return tf.op("SelectV2", tiny, tf.op("Bitcast", TfProgram.type("type", dtype), signed),
+        return tf.op("Select", tiny, tf.op("Bitcast", TfProgram.type("type", dtype), signed),
                 tf.op("Cast", TfProgram.type("DstT", dtype), rest));
     }
 

@@ -20,7 +20,7 @@ import org.tensorflow.internal.c_api.TF_Tensor;
 abstract class TfProgram<V> {
     /** Attribute name and value pairs: a value is a TensorFlow dtype code (Integer) or a Boolean. */
     static final Object[] NO_ATTRIBUTES = {};
-    /** The most dimensions over which TensorFlow's SelectV2 broadcasts a scalar ("not supported yet" above). */
+    /** The most dimensions TensorFlow's SelectV2 handles ("not supported yet" above, even without broadcasting). */
     static final int SELECT_MAX_RANK = 8;
 
     /** The {@code outputs} outputs of TensorFlow operation {@code type} on {@code inputs}. */
@@ -58,7 +58,7 @@ abstract class TfProgram<V> {
 
     /**
      * {@code f} applied to {@code a} seen as one dimension, its result given {@code a}'s shape back: for forms that
-     * broadcast a scalar with SelectV2, which TensorFlow does over at most {@link #SELECT_MAX_RANK} dimensions
+     * broadcast a scalar with SelectV2, which TensorFlow handles over at most {@link #SELECT_MAX_RANK} dimensions
      * ({@code f} must keep every element where it is). Reshapes share the memory: no element is copied.
      */
     final V onFlat(V a, UnaryOperator<V> f) {

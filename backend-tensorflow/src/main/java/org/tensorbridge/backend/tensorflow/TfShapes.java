@@ -17,7 +17,7 @@ final class TfShapes {
     private TfShapes() {
     }
 
-    /** Throws {@link ShapeMismatchException}, beginning with {@code argument}, if TensorFlow cannot hold {@code dims}. */
+    /** Throws {@link ShapeMismatchException}, beginning with {@code argument}, for a shape TensorFlow cannot hold. */
     static void requireHoldable(long[] dims, String argument) {
         if (overflowingPrefix(dims) != 0) {
             throw refusal(dims, argument);
@@ -56,7 +56,7 @@ final class TfShapes {
                     + "most " + MAX_RANK + "; reshape to fewer dimensions, or use another backend");
         }
         return new ShapeMismatchException(argument + " " + Arrays.toString(dims) + " cannot be held by TensorFlow: it "
-                + "multiplies the dimensions in order, and the first " + prefix + " multiply past a 64-bit count before "
-                + "the zero that empties the shape; put the zero dimension first");
+                + "multiplies the dimensions in order, and the first " + prefix + " multiply past a 64-bit count "
+                + "before the zero that empties the shape; put the zero dimension first");
     }
 }

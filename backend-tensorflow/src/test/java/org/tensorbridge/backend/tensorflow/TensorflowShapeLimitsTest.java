@@ -33,13 +33,16 @@ class TensorflowShapeLimitsTest {
         String output = ChildJvm.run(Child.class, "limits");
 
         for (String line : new String[] {
-            "zeros of rank 255: refused ShapeMismatchException: shape has 255 dimensions, but TensorFlow holds at most 254",
-            "zeros of [2^40, 2^40, 0]: refused ShapeMismatchException: shape [1099511627776, 1099511627776, 0] cannot be "
-                    + "held by TensorFlow",
-            "fromBuffer of [2^40, 2^40, 0]: refused ShapeMismatchException: shape [1099511627776, 1099511627776, 0]",
+            "zeros of rank 255: refused ShapeMismatchException: shape has 255 dimensions, but TensorFlow holds at "
+                    + "most 254",
+            "zeros of [2^40, 2^40, 0]: refused ShapeMismatchException: shape [1099511627776, 1099511627776, 0] "
+                    + "cannot be held by TensorFlow",
+            "fromBuffer of [2^40, 2^40, 0]: refused ShapeMismatchException: shape [1099511627776, 1099511627776, "
+                    + "0]",
             "a feed of rank 255: refused ShapeMismatchException: shape has 255 dimensions",
             "a feed of [2^40, 2^40, 0]: refused ShapeMismatchException: shape [1099511627776, 1099511627776, 0]",
-            "a constant of rank 255: refused ShapeMismatchException: the shape of a float32 tensor for TensorFlow has 255",
+            "a constant of rank 255: refused ShapeMismatchException: the shape of a float32 tensor for TensorFlow "
+                    + "has 255",
             "zeros of rank 254: made",
             "zeros of [0, 2^40, 2^40]: made"}) {
             assertTrue(output.contains(line), () -> "expected \"" + line + "\" in the child's output:\n" + output);
