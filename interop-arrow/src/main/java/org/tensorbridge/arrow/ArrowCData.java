@@ -94,12 +94,14 @@ public final class ArrowCData {
      * The tensor of an {@code arrow.fixed_shape_tensor} column (its logical tensors), or of a plain
      * fixed-width column (rank 1), in {@code array} and {@code schema}, which this consumes.
      *
-     * @throws ArrowLayoutException for a plain FixedSizeList (give its row shape) or a column that is not
-     *     fixed-width numbers
+     * @throws ArrowLayoutException for a plain FixedSizeList (give its row shape), a column that is not
+     *     fixed-width numbers, a slice (an array or child with a non-zero offset, which Arrow Java's import would
+     *     read from its first element) or an array already released
      */
     public static Tensor importTensor(ArrowArray array, ArrowSchema schema, BufferAllocator allocator,
             Backend backend, CopyPolicy policy) {
         FixedShapeTensorType.ensureRegistered();
+        UnslicedArrays.require(array, schema);
         try (FieldVector vector = Data.importVector(allocator, array, schema, null)) {
             return vector instanceof FixedShapeTensorVector tensors ? ArrowImport.toTensor(tensors, backend, policy)
                     : ArrowImport.toTensor(vector, backend, policy);
@@ -111,12 +113,13 @@ public final class ArrowCData {
      * {@code schema} (as engines export fixed-size arrays, DuckDB's {@code FLOAT[n]} among them), which
      * this consumes.
      *
-     * @throws ArrowLayoutException if the column is not a FixedSizeList
+     * @throws ArrowLayoutException if the column is not a FixedSizeList, is a slice, or was already released
      * @throws org.tensorbridge.ShapeMismatchException if the list size is not {@code rowShape}'s element count
      */
     public static Tensor importTensor(ArrowArray array, ArrowSchema schema, Shape rowShape, BufferAllocator allocator,
             Backend backend, CopyPolicy policy) {
         FixedShapeTensorType.ensureRegistered();
+        UnslicedArrays.require(array, schema);
         try (FieldVector vector = Data.importVector(allocator, array, schema, null)) {
             FieldVector storage = vector instanceof FixedShapeTensorVector tensors ? tensors.getUnderlyingVector() : vector;
             if (!(storage instanceof FixedSizeListVector list)) {
@@ -131,6 +134,10 @@ public final class ArrowCData {
     /**
      * A reader of the batches of {@code stream}, which this consumes, with the extension types of this
      * package registered: convert its columns with {@link ArrowImport}. The caller closes the reader.
+     *
+     * <p>The batches must not be slices (a non-zero {@code offset}): Arrow Java 19's stream reader drops the
+     * offset and reads a slice from its first element, and it imports each batch out of this library's reach, so
+     * no check is possible here (the array imports refuse slices).
      */
     public static ArrowReader importStream(ArrowArrayStream stream, BufferAllocator allocator) {
         Objects.requireNonNull(stream, "stream must not be null");

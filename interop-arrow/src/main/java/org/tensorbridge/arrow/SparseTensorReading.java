@@ -195,7 +195,14 @@ final class SparseTensorReading {
         if (byteStrides[0] < 0 || byteStrides[1] < 0) {
             throw new MalformedIpcException("the " + name + " have negative strides " + Arrays.toString(byteStrides));
         }
-        long span = elements == 0 ? 0 : (count - 1) * byteStrides[0] + (columns - 1) * byteStrides[1] + width;
+        long span;
+        try {
+            span = elements == 0 ? 0 : Math.addExact(Math.addExact(Math.multiplyExact(count - 1, byteStrides[0]),
+                    Math.multiplyExact(columns - 1L, byteStrides[1])), width);
+        } catch (ArithmeticException e) {
+            throw new MalformedIpcException("the " + name + " with strides " + Arrays.toString(byteStrides) + " reach "
+                    + "past 2^63 bytes; the message is corrupt");
+        }
         ByteBuffer bytes = slice(body, buffer, name, span, 1);
         long[] out = new long[(int) elements];
         for (int i = 0; i < count; i++) {

@@ -106,10 +106,11 @@ record TensorLayout(DType dtype, Shape shape, long[] strides, long offset, long 
         for (int i = 0; i < strides.length; i++) {
             last = Math.addExact(last, Math.multiplyExact(shape.dim(i) - 1, strides[i]));
         }
-        if (last + dtype.byteWidth() > length) {
+        // Compared without adding: last may be within a width of Long.MAX_VALUE.
+        if (last > length - dtype.byteWidth()) {
             throw new MalformedIpcException("the tensor " + dtype.displayName() + shape + " with strides "
-                    + Arrays.toString(strides) + " reaches byte " + (last + dtype.byteWidth()) + " but its data has "
-                    + length);
+                    + Arrays.toString(strides) + " reaches byte " + last + " + " + dtype.byteWidth()
+                    + " but its data has " + length);
         }
         if (bytes() > Integer.MAX_VALUE) {
             throw new MalformedIpcException("the tensor " + dtype.displayName() + shape + " has " + bytes()

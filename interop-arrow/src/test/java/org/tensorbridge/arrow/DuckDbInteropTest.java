@@ -18,6 +18,7 @@ import org.apache.arrow.c.ArrowArray;
 import org.apache.arrow.c.ArrowArrayStream;
 import org.apache.arrow.c.ArrowSchema;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -72,6 +73,39 @@ class DuckDbInteropTest {
                 assertEquals(address, TestMemory.address(back), "exported and imported without a copy");
                 assertEquals(Shape.of(2, 3), back.shape());
                 assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, host.toFloatArray());
+            }
+        }
+        assertEquals(liveBefore, TestMemory.liveBytes(cpu));
+    }
+
+    /**
+     * A slice (a non-zero offset in the array or a child) is refused: Arrow Java's C Data import drops the offset
+     * and would read the first rows instead. The refused array is released, so nothing leaks.
+     */
+    @Test
+    void aSlicedArrayIsRefusedInsteadOfReadFromItsFirstRow() {
+        BufferAllocator allocator = arrow.allocator();
+        for (boolean slicedChild : new boolean[] {false, true}) {
+            try (Tensor tensor = cpu.constant(new float[] {0, 1, 2, 3, 4, 5, 6, 7}, 4, 2);
+                    ArrowArray array = ArrowArray.allocateNew(allocator);
+                    ArrowSchema schema = ArrowSchema.allocateNew(allocator)) {
+                ArrowCData.exportTensor(tensor, "t", ExportOptions.defaults(), allocator, array, schema);
+                ArrowArray.Snapshot rows = array.snapshot();
+                ArrowArray target = slicedChild ? ArrowArray.wrap(MemoryUtil.getLong(rows.children)) : array;
+                ArrowArray.Snapshot sliced = target.snapshot();
+                // Rows 2 and 3, as a producer's slice would describe them.
+                sliced.offset = slicedChild ? 4 : 2;
+                sliced.length = slicedChild ? 4 : 2;
+                target.save(sliced);
+
+                ArrowLayoutException refused = assertThrows(ArrowLayoutException.class,
+                        () -> ArrowCData.importTensor(array, schema, allocator, cpu, CopyPolicy.IF_NEEDED));
+                assertTrue(refused.getMessage().contains(slicedChild ? "the array's child 0 has offset 4"
+                        : "the array has offset 2"), refused.getMessage());
+                assertEquals(0, array.snapshot().release, "the refused array was not released");
+                ArrowLayoutException again = assertThrows(ArrowLayoutException.class,
+                        () -> ArrowCData.importTensor(array, schema, allocator, cpu, CopyPolicy.IF_NEEDED));
+                assertTrue(again.getMessage().contains("already released or imported"), again.getMessage());
             }
         }
         assertEquals(liveBefore, TestMemory.liveBytes(cpu));

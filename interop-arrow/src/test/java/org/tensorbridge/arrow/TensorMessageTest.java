@@ -210,4 +210,48 @@ class TensorMessageTest {
         }
         assertEquals(liveBefore, TestMemory.liveBytes(CPU));
     }
+
+    /**
+     * Strides whose reach passes 2^63 bytes are malformed, not wrapped: a wrapped span looked small, so a sparse
+     * message read every index from its first bytes, and a dense one failed with a bare IndexOutOfBoundsException.
+     */
+    @Test
+    void stridesThatReachPast2To63BytesAreRefusedAsMalformed() throws IOException {
+        ByteArrayOutputStream dense = new ByteArrayOutputStream();
+        try (Tensor tensor = CPU.constant(new double[] {1, 2}, 2)) {
+            TensorMessage.write(tensor, Channels.newChannel(dense));
+        }
+        byte[] denseBytes = patchLongVector(dense.toByteArray(), new long[] {8}, 0, Long.MAX_VALUE - 7);
+        MalformedIpcException denseRefusal = assertThrows(MalformedIpcException.class,
+                () -> TensorMessage.read(ByteBuffer.wrap(denseBytes), CPU, CopyPolicy.IF_NEEDED));
+        assertTrue(denseRefusal.getMessage().contains("reaches byte"), denseRefusal.getMessage());
+
+        ByteArrayOutputStream sparse = new ByteArrayOutputStream();
+        try (SparseTensor tensor = CPU.sparseCoo(new long[][] {{0}, {2}, {3}, {5}, {9}}, new float[] {1, 2, 3, 4, 5},
+                10)) {
+            SparseTensorMessage.writeCoo(tensor, Channels.newChannel(sparse));
+        }
+        byte[] sparseBytes = patchLongVector(sparse.toByteArray(), new long[] {8, 8}, 0, 1L << 62);
+        MalformedIpcException sparseRefusal = assertThrows(MalformedIpcException.class,
+                () -> SparseTensorMessage.read(ByteBuffer.wrap(sparseBytes), CPU).close());
+        assertTrue(sparseRefusal.getMessage().contains("past 2^63 bytes"), sparseRefusal.getMessage());
+    }
+
+    /** {@code bytes} with element {@code index} of the one flatbuffer long vector equal to {@code vector} set. */
+    private static byte[] patchLongVector(byte[] bytes, long[] vector, int index, long value) {
+        ByteBuffer pattern = ByteBuffer.allocate(4 + 8 * vector.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        pattern.putInt(vector.length);
+        for (long element : vector) {
+            pattern.putLong(element);
+        }
+        List<Integer> found = new ArrayList<>();
+        for (int at = 0; at + pattern.capacity() <= bytes.length; at++) {
+            if (java.util.Arrays.equals(bytes, at, at + pattern.capacity(), pattern.array(), 0, pattern.capacity())) {
+                found.add(at);
+            }
+        }
+        assertEquals(1, found.size(), "the strides vector is not found exactly once in the message");
+        ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(found.get(0) + 4 + 8 * index, value);
+        return bytes;
+    }
 }
