@@ -33,6 +33,10 @@ final class GraphRun {
     private AnyTensor[] values;
     private int[] consumers;
     private boolean[] fetched;
+    /** Roots whose chain was tried and not fused: computed from their inputs. */
+    private boolean[] unfused;
+    /** Fusions planned for roots whose leaves are being computed. */
+    private final Map<GraphNode, ChainFusion> chains = new HashMap<>();
 
     GraphRun(RuntimeGraph graph, Map<? extends Node, ?> feeds) {
         this.graph = graph;
@@ -107,6 +111,7 @@ final class GraphRun {
         values = new AnyTensor[size];
         consumers = new int[size];
         fetched = new boolean[size];
+        unfused = new boolean[size];
         boolean[] seen = new boolean[size];
         ArrayDeque<GraphNode> pending = new ArrayDeque<>(fetches);
         for (GraphNode node : fetches) {
@@ -125,18 +130,67 @@ final class GraphRun {
         }
     }
 
-    AnyTensor evaluate(GraphNode node) {
-        AnyTensor known = values[node.id()];
-        if (known != null) {
-            return known;
+    /**
+     * Computes {@code target} and every node it needs that is not computed yet, dependencies first. Iterative,
+     * with an explicit stack: a graph may be a chain of thousands of operations, deeper than a thread's stack.
+     */
+    AnyTensor evaluate(GraphNode target) {
+        ArrayDeque<GraphNode> pending = new ArrayDeque<>();
+        pending.push(target);
+        while (!pending.isEmpty()) {
+            GraphNode node = pending.peek();
+            if (values[node.id()] != null) {
+                pending.pop();
+                continue;
+            }
+            ChainFusion chain = node.kind() == GraphNode.Kind.OPERATION && node.fusable() && !unfused[node.id()]
+                    ? chain(node) : null;
+            List<GraphNode> needs = chain != null ? chain.leaves()
+                    : node.kind() == GraphNode.Kind.OPERATION ? node.inputs() : List.of();
+            boolean ready = true;
+            for (GraphNode need : needs) {
+                if (values[need.id()] == null) {
+                    pending.push(need);
+                    ready = false;
+                }
+            }
+            if (!ready) {
+                continue;
+            }
+            AnyTensor value = chain != null ? chain.fuse() : compute(node);
+            chains.remove(node);
+            if (value == null) {
+                unfused[node.id()] = true; // the chain did not fuse: compute the root from its inputs instead
+                continue;
+            }
+            values[node.id()] = value;
+            pending.pop();
         }
-        AnyTensor value = switch (node.kind()) {
+        return values[target.id()];
+    }
+
+    /** The fusion planned for {@code root}, or null when its chain is too short to be worth a fused call. */
+    private ChainFusion chain(GraphNode root) {
+        ChainFusion chain = chains.computeIfAbsent(root, node -> new ChainFusion(this, node));
+        if (!chain.worthFusing()) {
+            chains.remove(root);
+            unfused[root.id()] = true;
+            return null;
+        }
+        return chain;
+    }
+
+    /** A computed node's value. */
+    AnyTensor value(GraphNode node) {
+        return values[node.id()];
+    }
+
+    private AnyTensor compute(GraphNode node) {
+        return switch (node.kind()) {
             case PLACEHOLDER -> feed(node);
             case CONSTANT -> graph.constantValue(node);
             case OPERATION -> operate(node);
         };
-        values[node.id()] = value;
-        return value;
     }
 
     private AnyTensor feed(GraphNode node) {
@@ -153,16 +207,11 @@ final class GraphRun {
         return fed.value();
     }
 
+    /** {@code node}'s operation on its inputs, all computed. */
     private AnyTensor operate(GraphNode node) {
-        if (node.fusable()) {
-            AnyTensor fused = new ChainFusion(this, node).run();
-            if (fused != null) {
-                return fused;
-            }
-        }
         AnyTensor[] inputs = new AnyTensor[node.inputs().size()];
         for (int i = 0; i < inputs.length; i++) {
-            inputs[i] = evaluate(node.inputs().get(i));
+            inputs[i] = values[node.inputs().get(i).id()];
         }
         AnyTensor value = node.operation().output() == ValueKind.SPARSE
                 ? backend.applySparse(node.operation(), node.attributes(), inputs)
