@@ -27,6 +27,9 @@ import org.apache.arrow.vector.ipc.message.MessageSerializer;
  *       error processing RPC") while the producer waits forever for the stream's descriptor. Here the schema
  *       is parsed first with Arrow's {@link MessageSerializer#deserializeSchema(MessageMetadataResult)}, and a
  *       failure is {@code INVALID_ARGUMENT} naming it.</li>
+ *   <li>A second schema in one stream: Flight makes a new root for it and loads the later batches there, while
+ *       its stream keeps handing out the first root, so the put would be published with those rows left out.
+ *       A put carries one schema; the call is refused.</li>
  *   <li>A record or dictionary batch whose buffers lie outside its body: Flight's
  *       {@code ArrowMessage.asRecordBatch} retains the body and then slices it, and the slice's
  *       {@code IndexOutOfBoundsException} skips the release, leaking the body for good. Here the buffers are
@@ -78,8 +81,11 @@ final class IncomingMessageChecks implements ServerInterceptor {
         return new Checked<>(next.startCall(once, headers), once);
     }
 
-    /** The reason {@code message} must not reach Flight, or {@code null} if it may. */
-    static String problem(Object message, int index) {
+    /**
+     * The reason {@code message} must not reach Flight, or {@code null} if it may. {@code schemaSeen}: the call
+     * already carried a schema.
+     */
+    static String problem(Object message, int index, boolean schemaSeen) {
         if (UNAVAILABLE != null) {
             throw UNAVAILABLE;
         }
@@ -97,6 +103,11 @@ final class IncomingMessageChecks implements ServerInterceptor {
         byte type = metadata.headerType();
         try {
             if (type == MessageHeader.Schema) {
+                if (schemaSeen) {
+                    // Flight would load the later batches into a root its stream does not hand out: rows lost.
+                    return "message " + index + " is a second schema: the stream's schema changed midway; send one "
+                            + "schema per put, and data of another schema in a put of its own";
+                }
                 MessageSerializer.deserializeSchema(metadata);
                 return null;
             }
@@ -125,12 +136,23 @@ final class IncomingMessageChecks implements ServerInterceptor {
         }
     }
 
+    /** True if {@code message} carries a schema. */
+    static boolean isSchema(Object message) {
+        try {
+            MessageMetadataResult metadata = (MessageMetadataResult) METADATA.invoke(message);
+            return metadata != null && metadata.headerType() == MessageHeader.Schema;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Checks each message before it reaches Flight; refuses the call on the first bad one. */
     private static final class Checked<Q, R>
             extends ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
         private final OnceClosingCall<Q, R> call;
         private int index;
         private boolean refused;
+        private boolean schemaSeen;
 
         Checked(ServerCall.Listener<Q> delegate, OnceClosingCall<Q, R> call) {
             super(delegate);
@@ -143,7 +165,8 @@ final class IncomingMessageChecks implements ServerInterceptor {
                 release(message);
                 return;
             }
-            String problem = problem(message, index++);
+            String problem = problem(message, index++, schemaSeen);
+            schemaSeen |= isSchema(message);
             if (problem != null) {
                 release(message);
                 refuse(problem);

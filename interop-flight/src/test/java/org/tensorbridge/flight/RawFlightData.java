@@ -73,6 +73,12 @@ final class RawFlightData implements AutoCloseable {
         return put;
     }
 
+    /** Sends {@code root}'s schema again on a put, as a stream that changes its schema midway would. */
+    static void sendSchema(StreamObserver<Flight.FlightData> put, VectorSchemaRoot root) {
+        put.onNext(Flight.FlightData.newBuilder()
+                .setDataHeader(ByteString.copyFrom(MessageSerializer.serializeMetadata(root.getSchema()))).build());
+    }
+
     /** Sends the rows of {@code batch} on a put. */
     static void sendBatch(StreamObserver<Flight.FlightData> put, VectorSchemaRoot batch) throws Exception {
         Message message = Message.of(batch);

@@ -221,6 +221,32 @@ class RefusalTest {
         stillServes(server, b -> { });
     }
 
+    /** A put whose schema changes after its first batch is refused whole, never published with rows left out. */
+    @Test
+    void aPutWhoseSchemaChangesMidwayIsInvalid() throws Exception {
+        TensorFlightServer server = peers.server();
+        try (Tensor rows8 = TestTensors.ramp(TestTensors.cpu(), 0, 4, 8);
+                Tensor rows2x4 = TestTensors.ramp(TestTensors.cpu(), 100, 3, 2, 4);
+                ExportedTensor first = ArrowExport.export(rows8, "x", peers.clientMemory());
+                ExportedTensor second = ArrowExport.export(rows2x4, "x", peers.clientMemory());
+                VectorSchemaRoot a = new VectorSchemaRoot(List.<FieldVector>of(first.vector()));
+                VectorSchemaRoot b = new VectorSchemaRoot(List.<FieldVector>of(second.vector()));
+                RawFlightData connection = new RawFlightData(server.port())) {
+            java.util.concurrent.CompletableFuture<Status> ended = new java.util.concurrent.CompletableFuture<>();
+            var put = connection.startPut("x", a, ended);
+            RawFlightData.sendBatch(put, a);
+            RawFlightData.sendSchema(put, b);
+            RawFlightData.sendBatch(put, b);
+            put.onCompleted();
+            Status status = ended.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(Status.Code.INVALID_ARGUMENT, status.getCode(), status::toString);
+            assertTrue(status.getDescription().contains("is a second schema: the stream's schema changed midway"),
+                    status::toString);
+        }
+        assertEquals(List.of(), server.names(), "nothing was published");
+        stillServes(server, b -> { });
+    }
+
     @Test
     void aMalformedBatchSizeHeaderIsInvalid() {
         TensorFlightServer server = peers.server();
