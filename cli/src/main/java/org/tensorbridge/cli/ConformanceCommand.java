@@ -2,6 +2,7 @@ package org.tensorbridge.cli;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,6 +67,11 @@ final class ConformanceCommand implements Callable<Integer> {
             System.out.println("tensorbridge conformance: discovering backends (the first run unpacks native "
                     + "libraries, which takes a while) ...");
             SlowStep.run("probing backends", Backends::list);
+        }
+        if (Files.exists(output) && !Files.isDirectory(output)) {
+            // Checked before the kit runs: a report that cannot be written would be lost after minutes of tests.
+            throw new CommandLine.ParameterException(spec.commandLine(), "--output: " + output + " is a file; give "
+                    + "a folder for the reports (it is made if missing)");
         }
         ConformanceRunner runner = new ConformanceRunner(System.out, new TestProgressBar());
         ConformanceReport report;

@@ -105,4 +105,13 @@ class CertifyCommandTest {
                 run.out());
         assertTrue(run.out().contains("conformance: FAILED"), run.out());
     }
+
+    @Test
+    void anOutputThatIsAFileIsAUsageErrorBeforeTheKitRuns(@TempDir Path work) throws Exception {
+        Path file = Files.writeString(work.resolve("reports"), "a file, not a folder");
+        Run run = conformance("--classpath", work.toString(), "--output", file.toString());
+        assertEquals(2, run.status(), run.out() + run.err());
+        assertTrue(run.err().contains("--output: " + file + " is a file"), run.err());
+        assertTrue(!run.out().contains("conformance:"), "the kit ran before the output was checked: " + run.out());
+    }
 }

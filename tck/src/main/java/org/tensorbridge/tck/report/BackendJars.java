@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.jar.JarFile;
 import org.tensorbridge.Availability;
 import org.tensorbridge.BackendProvider;
 
@@ -52,6 +53,7 @@ final class BackendJars implements AutoCloseable {
                 throw new BackendClassPathException("class path entry " + entry.toAbsolutePath() + " does not exist; "
                         + "pass the path of the backend's jar (or class folder) and of the jars it needs");
             }
+            requireJarOrFolder(entry);
             try {
                 urls.add(entry.toAbsolutePath().toUri().toURL());
             } catch (MalformedURLException e) {
@@ -98,6 +100,19 @@ final class BackendJars implements AutoCloseable {
         return found;
     }
 
+    /** Refuses a file that is no jar: the class loader would skip it without a word. */
+    private static void requireJarOrFolder(Path entry) {
+        if (Files.isDirectory(entry)) {
+            return;
+        }
+        try (JarFile jar = new JarFile(entry.toFile())) {
+            jar.size();
+        } catch (IOException e) {
+            throw new BackendClassPathException("class path entry " + entry.toAbsolutePath() + " is not a jar (" + e
+                    .getMessage() + "); pass the backend's jar (or class folder) and the jars it needs");
+        }
+    }
+
     private static Found probe(String className, ServiceLoader.Provider<BackendProvider> candidate) {
         String name = className;
         try {
@@ -108,8 +123,21 @@ final class BackendJars implements AutoCloseable {
                     : Availability.unavailable("its probe() returned null; the provider is broken"));
         } catch (RuntimeException | ServiceConfigurationError | LinkageError e) {
             return new Found(name, className, Availability.unavailable("it threw during discovery (constructor, "
-                    + "name or probe): " + e));
+                    + "name or probe): " + withCauses(e)));
         }
+    }
+
+    /**
+     * {@code e} and its causes, outermost first: ServiceLoader wraps a provider's own exception (and a static
+     * initialiser's, in an ExceptionInInitializerError), and the innermost one says what went wrong.
+     */
+    private static String withCauses(Throwable e) {
+        StringBuilder text = new StringBuilder(e.toString());
+        int depth = 0;
+        for (Throwable cause = e.getCause(); cause != null && depth < 8; cause = cause.getCause(), depth++) {
+            text.append("; caused by ").append(cause);
+        }
+        return text.toString();
     }
 
     @Override

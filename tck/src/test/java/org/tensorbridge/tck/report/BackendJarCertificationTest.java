@@ -155,4 +155,37 @@ class BackendJarCertificationTest {
         assertTrue(refused.getMessage().contains(missing.toAbsolutePath().toString()), refused.getMessage());
         assertEquals("TB-TCK-CLASSPATH", refused.code());
     }
+
+    /** A provider that throws while it is made: the report names its own exception, not only ServiceLoader's. */
+    @Test
+    void aProviderThatThrowsWhenMadeIsReportedWithItsOwnException(@TempDir Path work) throws Exception {
+        Path jar = new BackendJarBuilder().source("org/example/boom/Boom.java", """
+                package org.example.boom;
+
+                import org.tensorbridge.Availability;
+                import org.tensorbridge.Backend;
+                import org.tensorbridge.BackendProvider;
+
+                public final class Boom implements BackendProvider {
+                    public Boom() { throw new IllegalStateException("boom while constructing"); }
+                    @Override public String name() { return "boom"; }
+                    @Override public int priority() { return 0; }
+                    @Override public Availability probe() { return Availability.available(); }
+                    @Override public Backend create() { return null; }
+                }
+                """).provider("org.example.boom.Boom").build(work, "boom.jar");
+        ConformanceReport report = runner.certify(List.of(jar), List.of(), 7);
+        assertFalse(report.passed());
+        assertTrue(report.missingRequired().toString().contains("IllegalStateException: boom while constructing"),
+                report.missingRequired().toString());
+    }
+
+    /** A file that is not a jar is refused by name; the class loader would skip it without a word. */
+    @Test
+    void aFileThatIsNoJarIsRefusedNamingIt(@TempDir Path work) throws Exception {
+        Path garbage = Files.writeString(work.resolve("garbage.jar"), "not a zip");
+        BackendClassPathException refused = assertThrows(BackendClassPathException.class,
+                () -> runner.certify(List.of(garbage), List.of(), 7));
+        assertTrue(refused.getMessage().contains(garbage.toAbsolutePath() + " is not a jar"), refused.getMessage());
+    }
 }
