@@ -81,18 +81,25 @@ final class IncomingMessageChecks implements ServerInterceptor {
         return new Checked<>(next.startCall(once, headers), once);
     }
 
-    /**
-     * The reason {@code message} must not reach Flight, or {@code null} if it may. {@code schemaSeen}: the call
-     * already carried a schema.
-     */
-    static String problem(Object message, int index, boolean schemaSeen) {
+    /** The metadata of Flight's {@code message}, null for a message without one. */
+    static MessageMetadataResult metadata(Object message) {
         if (UNAVAILABLE != null) {
             throw UNAVAILABLE;
         }
-        MessageMetadataResult metadata;
+        try {
+            return (MessageMetadataResult) METADATA.invoke(message);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("reading Flight's message failed", e);
+        }
+    }
+
+    /**
+     * The reason {@code message}, whose {@link #metadata} is {@code metadata}, must not reach Flight, or {@code null}
+     * if it may. {@code schemaSeen}: the call already carried a schema.
+     */
+    static String problem(Object message, MessageMetadataResult metadata, int index, boolean schemaSeen) {
         List<?> bodies;
         try {
-            metadata = (MessageMetadataResult) METADATA.invoke(message);
             bodies = (List<?>) BODIES.get(message);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("reading Flight's message failed", e);
@@ -136,16 +143,6 @@ final class IncomingMessageChecks implements ServerInterceptor {
         }
     }
 
-    /** True if {@code message} carries a schema. */
-    static boolean isSchema(Object message) {
-        try {
-            MessageMetadataResult metadata = (MessageMetadataResult) METADATA.invoke(message);
-            return metadata != null && metadata.headerType() == MessageHeader.Schema;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return false;
-        }
-    }
-
     /** Checks each message before it reaches Flight; refuses the call on the first bad one. */
     private static final class Checked<Q, R>
             extends ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
@@ -165,8 +162,9 @@ final class IncomingMessageChecks implements ServerInterceptor {
                 release(message);
                 return;
             }
-            String problem = problem(message, index++, schemaSeen);
-            schemaSeen |= isSchema(message);
+            MessageMetadataResult metadata = metadata(message);
+            String problem = problem(message, metadata, index++, schemaSeen);
+            schemaSeen |= metadata != null && metadata.headerType() == MessageHeader.Schema;
             if (problem != null) {
                 release(message);
                 refuse(problem);

@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.CallOption;
@@ -73,10 +71,8 @@ public final class TensorFlightClient implements AutoCloseable {
     private final BufferAllocator allocator;
     private final CallOption credentials;
     private final long putBatchBytes;
-    /** How long {@link #close()} waits for the calls in flight. */
-    static final int CLOSE_WAIT_SECONDS = 10;
-    /** Calls hold its read lock, {@link #close()} its write lock: closing waits for the calls in flight. */
-    private final ReentrantReadWriteLock calls = new ReentrantReadWriteLock();
+    /** Closing waits for the calls in flight. */
+    private final CallGate calls = new CallGate();
 
     private TensorFlightClient(Builder builder) {
         FixedShapeTensorType.ensureRegistered();
@@ -260,39 +256,21 @@ public final class TensorFlightClient implements AutoCloseable {
     }
 
     /**
-     * Closes the connection once the calls in flight have finished, waiting at most {@link #CLOSE_WAIT_SECONDS}
-     * seconds for them (a call still receiving holds buffers of the connection's allocator, which closing it under
-     * them would report as a leak); past that, a call that is stuck (a server that stopped sending) is closed under,
-     * fails with {@link FlightCallException}, and Arrow may report its buffers. Tensors already received stay valid;
+     * Closes the connection once the calls in flight have finished, waiting at most
+     * {@link CallGate#CLOSE_WAIT_SECONDS} seconds for them (a call still receiving holds buffers of the
+     * connection's allocator, which closing it under them would report as a leak); past that, a call that is stuck
+     * (a server that stopped sending) is closed under, fails with {@link FlightCallException}, and Arrow may report
+     * its buffers. Tensors already received stay valid;
      * calls made afterwards throw {@link FlightCallException} ({@code UNAVAILABLE}).
      */
     @Override
     public void close() {
-        boolean alone = false;
-        try {
-            alone = calls.writeLock().tryLock(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try {
-            flight.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            if (alone) {
-                calls.writeLock().unlock();
-            }
-        }
+        calls.close(flight::close);
     }
 
     /** {@link #call} while holding off {@link #close()}, which waits for every call in flight. */
     private <T> T inFlight(String what, Supplier<T> call) {
-        calls.readLock().lock();
-        try {
-            return call(what, call);
-        } finally {
-            calls.readLock().unlock();
-        }
+        return calls.pass(() -> call(what, call));
     }
 
     private FlightInfo info(String name) {

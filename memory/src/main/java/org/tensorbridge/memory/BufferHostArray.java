@@ -125,13 +125,10 @@ public final class BufferHostArray implements HostArray, AccessGuard.Owner {
 
     @Override
     public ByteBuffer asByteBuffer() {
-        guard.enter();
-        try {
+        return read(view -> {
             storage.markSeen();
             return elements().duplicate().order(ByteOrder.nativeOrder());
-        } finally {
-            guard.exit();
-        }
+        });
     }
 
     // ---- element access ----
@@ -371,18 +368,14 @@ public final class BufferHostArray implements HostArray, AccessGuard.Owner {
 
     @Override
     public double[] convertToDoubleArray() {
-        guard.enter();
-        try {
+        return read(bytes -> {
             guard.ensureOpen();
             double[] out = new double[(int) shape.elementCount()];
-            ByteBuffer bytes = elements();
             for (int i = 0; i < out.length; i++) {
                 out[i] = ElementAccess.readDouble(bytes, dtype, i);
             }
             return out;
-        } finally {
-            guard.exit();
-        }
+        });
     }
 
     @Override

@@ -142,21 +142,18 @@ final class OperationRunner {
 
     /**
      * The result's shape; one of more than 2^63 elements (a reduction over the empty axis of a tensor with huge
-     * other dimensions, say) is refused by name. A zero dimension empties the shape, as in {@link Shape#of}.
+     * other dimensions, say) is refused by name. {@link Shape#of} does the counting; a negative dimension would be a
+     * shape rule's bug and keeps its own message.
      */
     private static Shape resultShape(Operation operation, long[] dims) {
-        boolean empty = false;
-        for (long dim : dims) {
-            empty |= dim == 0;
-        }
-        long count = 1;
-        for (int i = 0; i < dims.length && !empty; i++) {
-            if (dims[i] > 0 && count > Long.MAX_VALUE / dims[i]) {
-                throw new CapacityException("the result of " + operation + " would have dimensions "
-                        + Arrays.toString(dims) + ", more than 2^63 elements; use smaller dimensions");
+        try {
+            return Shape.of(dims);
+        } catch (IllegalArgumentException e) {
+            if (Arrays.stream(dims).anyMatch(dim -> dim < 0)) {
+                throw e;
             }
-            count *= dims[i];
+            throw new CapacityException("the result of " + operation + " would have dimensions "
+                    + Arrays.toString(dims) + ", more than 2^63 elements; use smaller dimensions");
         }
-        return Shape.of(dims);
     }
 }
